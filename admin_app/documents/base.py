@@ -1,0 +1,65 @@
+"""What every record that belongs to a place shares: its place, scope path and version."""
+
+from datetime import UTC, datetime
+
+from mongoengine import DateTimeField, Document, IntField, ListField, StringField
+from mongoengine.queryset import QuerySet
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (stored as such, shown in Asia/Shanghai)."""
+    return datetime.now(UTC)
+
+
+class ScopedQuerySet(QuerySet):
+    """QuerySet with the one scope rule of the product."""
+
+    def in_scope(self, user):
+        """Records inside the user's place: one equality match on the scope path."""
+        return self.filter(place_path=user.place)
+
+
+class ScopedDocument(Document):
+    """A record that belongs to one place.
+
+    `place` is the permanent key of that place and `place_path` the keys of the place
+    and all its ancestors (province first), so "inside my place" is
+    `place_path == my_place_key`. Keys never change when a place is renamed or re-coded
+    (see Place), so nothing hanging under a place is orphaned by such a change.
+    """
+
+    place = StringField(required=True)
+    place_path = ListField(StringField(), required=True)
+    version = IntField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    created_by = StringField()
+    updated_by = StringField()
+
+    meta = {"abstract": True, "queryset_class": ScopedQuerySet}
+
+    def set_place(self, key: str) -> None:
+        """Attach the record to a place, filling its scope path."""
+        from .place import Place
+
+        self.place = key
+        self.place_path = Place.path_of(key)
+
+    def in_scope_of(self, user) -> bool:
+        """True when the record lies inside the user's place."""
+        return bool(user.place) and user.place in (self.place_path or [])
+
+    @property
+    def place_name(self) -> str:
+        from .place import Place
+
+        return Place.full_name_of(self.place)
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

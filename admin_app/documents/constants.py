@@ -1,0 +1,105 @@
+"""Every choice list and limit, once, with the seed's Chinese labels.
+
+Forms, list columns, exports and Word templates read their labels from here.
+"""
+
+# Place levels, top down.
+PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE = "province", "city", "county", "township", "village"
+PLACE_LEVELS = (
+    (PROVINCE, "自治区"),
+    (CITY, "市"),
+    (COUNTY, "县（区）"),
+    (TOWNSHIP, "乡镇（街道）"),
+    (VILLAGE, "村（居）"),
+)
+LEVEL_DEPTH = {PROVINCE: 0, CITY: 1, COUNTY: 2, TOWNSHIP: 3, VILLAGE: 4}
+PROVINCE_CODE = "640000000000"
+PROVINCE_NAME = "宁夏回族自治区"
+
+# Roles. Each role belongs to a place of one level.
+ROLE_PROVINCE = "province"
+ROLE_CITY = "city"
+ROLE_COUNTY = "county"
+ROLE_STATION = "station"
+ROLE_SOCIAL_WORKER = "social_worker"
+ROLE_VILLAGE = "village"
+ROLES = (
+    (ROLE_PROVINCE, "自治区民政厅儿童福利处"),
+    (ROLE_CITY, "市民政局"),
+    (ROLE_COUNTY, "县（区）民政局"),
+    (ROLE_STATION, "未保站专门人员/儿童督导员"),
+    (ROLE_SOCIAL_WORKER, "儿童社工"),
+    (ROLE_VILLAGE, "村（居）儿童主任"),
+)
+ROLE_LEVEL = {
+    ROLE_PROVINCE: PROVINCE,
+    ROLE_CITY: CITY,
+    ROLE_COUNTY: COUNTY,
+    ROLE_STATION: TOWNSHIP,
+    ROLE_SOCIAL_WORKER: TOWNSHIP,
+    ROLE_VILLAGE: VILLAGE,
+}
+# Roles that manage accounts, and the roles each may create (inside its own place).
+ROLE_CAN_CREATE = {
+    ROLE_PROVINCE: {r for r, _ in ROLES},
+    ROLE_CITY: {ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER, ROLE_VILLAGE},
+    ROLE_COUNTY: {ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER, ROLE_VILLAGE},
+}
+SUPERVISORS = (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY)
+STATION_STAFF = (ROLE_STATION, ROLE_SOCIAL_WORKER)
+
+# 四(一)1 选址 / setup mode.
+SETUP_MODES = (
+    ("standalone", "单独设置"),
+    ("dual", "“社工站+未保站”双站合一"),
+    ("service_center", "依托乡镇（街道）便民服务中心"),
+    ("education_base", "依托教育实践基地"),
+    ("activity_center", "依托活动中心等活动场所"),
+)
+# 四(一)3 设置: office area rooms, service area rooms, equipment.
+OFFICE_ROOMS = (("office", "办公室"), ("archive", "档案室"), ("conference", "个案会商室"))
+SERVICE_ROOMS = (
+    ("counselling", "心理疏导室（私密区域）"),
+    ("casework", "个案服务室（私密区域）"),
+    ("recreation", "文体活动室（开放区域）"),
+    ("reading", "阅览室（开放区域）"),
+)
+EQUIPMENT = (("desks", "桌椅"), ("computer", "电脑"), ("printer", "打印机"), ("cabinet", "档案柜"))
+# 四(三): rules drawn up and posted on the wall.
+WALL_RULES = (("rules", "工作制度"), ("workflow", "工作流程"), ("duties", "岗位职责"))
+# 四(二), 附件2 2.2–2.4, 6.4.2: station staff.
+STAFF_ROLES = (
+    ("designated", "专门人员"),
+    ("supervisor", "儿童督导员"),
+    ("social_worker", "儿童社工"),
+    ("volunteer", "志愿者"),
+)
+SOCIAL_WORK_QUALIFICATIONS = (
+    ("none", "无"),
+    ("assistant", "助理社会工作师"),
+    ("intermediate", "社会工作师"),
+    ("senior", "高级社会工作师"),
+)
+BUILD_STATUSES = (
+    ("planned", "未启动"),
+    ("building", "建设中"),
+    ("built", "已建成"),
+)
+ACCEPTANCE_RESULTS = (
+    ("passed", "验收合格"),
+    ("rectify", "限期整改"),
+    ("failed", "验收不合格"),
+)
+BUILT = "built"
+ACCEPTED = "passed"
+
+# 附件1 and 二: yearly targets, the province totals, the 8/31 deadline (五(一)).
+TARGET_YEARS = (2023, 2024)
+PROVINCE_TARGETS = {2023: 153, 2024: 90}
+DEADLINE_MONTH_DAY = (8, 31)
+
+# Limits.
+MAX_NAME_LEN = 50
+MAX_NOTE_LEN = 500
+MAX_TARGET = 100
+MIN_PASSWORD_LEN = 10

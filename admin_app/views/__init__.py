@@ -1,0 +1,28 @@
+"""Flask-Admin views, built inside the app factory (a module-level Admin breaks tests)."""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from ..documents import Allocation, AuditEntry, Place, Station, User
+from .audit_log import AuditView
+from .base import HomeView
+from .places import PlaceView
+from .stations import AllocationView, ProgressView, StationView
+from .users import UserView
+
+
+def init_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name="未保站工作平台",
+        url="/",
+        index_view=HomeView(name="首页", url="/", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="admin/wbz_master.html", swatch="default"),
+    )
+    admin.add_view(StationView(Station, name="未保站登记", category="站点建设", endpoint="stations"))
+    admin.add_view(AllocationView(Allocation, name="建设任务分配表", category="站点建设", endpoint="allocations"))
+    admin.add_view(ProgressView(name="建设进度", category="站点建设", endpoint="progress"))
+    admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
+    admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
+    admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))
+    return admin

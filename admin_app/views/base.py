@@ -1,0 +1,427 @@
+"""The one base view every admin screen extends: roles, scope, CSRF, audit, versions.
+
+Scope lives here and only here: `get_query()` restricts every list, count, export,
+bulk action and single-record lookup (Flask-Admin's mongoengine backend routes
+details, edit, delete and actions through `get_one()` / `get_query()`) to records whose
+`place_path` holds the user's place.
+"""
+
+import csv
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bson.regex import Regex
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.babel import gettext
+from flask_admin.contrib.mongoengine import ModelView
+from flask_admin.contrib.mongoengine.filters import FilterEqual
+from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for subclasses
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from mongoengine import Q
+from mongoengine.errors import (
+    DoesNotExist,
+    NotUniqueError,
+    OperationError,
+    SaveConditionError,
+    ValidationError,
+)
+from werkzeug.utils import secure_filename
+from wtforms import HiddenField
+
+from .. import audit
+from ..documents import DomainError, utcnow
+
+TZ = ZoneInfo("Asia/Shanghai")
+SERVER_FIELDS = (
+    "place_path",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+)
+CONFLICT_MESSAGE = "保存失败：该记录已被他人修改。请刷新页面查看最新内容后再修改（您填写的内容仍保留在下方）。"
+
+
+def cn_date(value) -> str:
+    """YYYY年M月D日 (dates and datetimes, the latter in Asia/Shanghai with the time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(TZ) if value.tzinfo else value
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _date_formatter(view, value, *args):
+    return cn_date(value)
+
+
+def _bool_formatter(view, value, *args):
+    return "是" if value else "否"
+
+
+def _list_formatter(view, value, *args):
+    return "、".join(str(v) for v in value) if value else ""
+
+
+class SecureViewMixin:
+    """Role checks: a logged-in user without the role gets 403, a stranger the log-in page."""
+
+    roles: tuple[str, ...] = ()
+
+    def is_accessible(self) -> bool:
+        return (
+            current_user.is_authenticated
+            and not current_user.must_change_password
+            and current_user.role in self.roles
+        )
+
+    def inaccessible_callback(self, name, **kwargs):
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("auth.login", next=request.full_path))
+
+
+class SecureBaseView(SecureViewMixin, BaseView):
+    """A plain (non-model) admin page behind the same role checks."""
+
+
+class ScopedModelView(SecureViewMixin, ModelView):
+    """Every model screen. Subclasses set `roles`, `edit_roles` and columns."""
+
+    edit_roles: tuple[str, ...] = ()  # may create, edit and delete
+    create_roles: tuple[str, ...] | None = None  # defaults to edit_roles
+    delete_roles: tuple[str, ...] | None = None  # defaults to edit_roles
+    audit_views = False  # log every details view (children, cases)
+    role_hidden_fields: dict[str, tuple[str, ...]] = {}  # role -> form fields it may not set
+
+    form_base_class = FlaskForm
+    page_size = 50
+    can_set_page_size = True
+    can_view_details = True
+    can_export = True
+    export_types = ["xlsx", "csv"]
+    export_max_rows = 20000
+    details_modal = False
+    edit_modal = False
+    create_modal = False
+    list_template = "admin/scoped_list.html"
+    form_excluded_columns = SERVER_FIELDS
+    column_exclude_list = SERVER_FIELDS
+    column_details_exclude_list = ("place_path",)
+    column_export_exclude_list = ("place_path", "version")
+    column_type_formatters = {
+        **ModelView.column_type_formatters,
+        date: _date_formatter,
+        datetime: _date_formatter,
+        bool: _bool_formatter,
+        list: _list_formatter,
+    }
+    column_type_formatters_export = {
+        date: _date_formatter,
+        datetime: _date_formatter,
+        bool: _bool_formatter,
+        list: _list_formatter,
+        type(None): lambda view, value, *a: "",
+    }
+    column_type_formatters_detail = column_type_formatters
+    form_extra_fields = {"row_version": HiddenField()}
+
+    # ---- who may do what ----
+    def _role_in(self, roles) -> bool:
+        return current_user.is_authenticated and current_user.role in (roles or ())
+
+    @property
+    def can_edit(self):
+        return self._role_in(self.edit_roles)
+
+    @can_edit.setter
+    def can_edit(self, value):  # Flask-Admin never sets it per instance; ignore
+        pass
+
+    @property
+    def can_create(self):
+        return self._role_in(self.edit_roles if self.create_roles is None else self.create_roles)
+
+    @can_create.setter
+    def can_create(self, value):
+        pass
+
+    @property
+    def can_delete(self):
+        return self._role_in(self.edit_roles if self.delete_roles is None else self.delete_roles)
+
+    @can_delete.setter
+    def can_delete(self, value):
+        pass
+
+    # ---- scope ----
+    def get_query(self):
+        return self.model.objects.in_scope(current_user)
+
+    def get_count_query(self):
+        return self.get_query()
+
+    def get_one(self, id):
+        """A record by id, only inside the user's place; anything else is 'not found'."""
+        try:
+            obj = self.get_query().filter(pk=id).first()
+        except (ValidationError, DoesNotExist, TypeError, ValueError):
+            obj = None
+        if obj is None:
+            self._log_denied(id)
+        return obj
+
+    def _log_denied(self, id) -> None:
+        """A guessed or foreign id: tell the audit log whether it exists outside the scope."""
+        try:
+            exists = self.model.objects(pk=id).first()
+        except (ValidationError, TypeError, ValueError):
+            exists = None
+        if exists is not None:
+            audit.record("denied", None, detail=f"{self.model._get_collection_name()}:{id}")
+
+    @expose("/api/file/")
+    def api_file_view(self):
+        """Flask-Admin serves any GridFS file here by id, unscoped: closed."""
+        abort(404)
+
+    # ---- search that works on FerretDB and MongoDB alike ----
+    def _search(self, query, search_term):
+        term = (search_term or "").strip()[:100]
+        if not term:
+            return query
+        pattern = Regex(_escape_regex(term), "i")
+        criteria = None
+        for field in self._search_fields:
+            q = Q(**{field.name: pattern})
+            criteria = q if criteria is None else criteria | q
+        return query.filter(criteria) if criteria is not None else query
+
+    def search_placeholder(self):
+        return "搜索：" + "、".join(
+            str(self.column_labels.get(f.name, f.name)) for f in self._search_fields or []
+        )
+
+    # ---- forms: server-set fields, role-hidden fields, the row version ----
+    def _strip_fields(self, form):
+        role = current_user.role if current_user.is_authenticated else None
+        for name in self.role_hidden_fields.get(role, ()):
+            if hasattr(form, name):
+                delattr(form, name)
+        return form
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if hasattr(form, "row_version"):
+            delattr(form, "row_version")
+        return self._strip_fields(form)
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if request.method == "GET" and obj is not None:
+            form.row_version.data = str(obj.version or 0)
+        return self._strip_fields(form)
+
+    def populate(self, form, model) -> None:
+        """Copy the form into the record (every field but the row version)."""
+        for name, field in form._fields.items():
+            if name != "row_version":
+                field.populate_obj(model, name)
+
+    def check_model(self, form, model, is_created: bool) -> None:
+        """Hook: set server fields and raise DomainError on a broken rule."""
+        check = getattr(model, "check", None)
+        if callable(check):
+            check()
+
+    def _fail(self, form, message: str, field: str | None = None) -> bool:
+        target = getattr(form, field, None) if field else None
+        if target is not None:
+            target.errors = list(target.errors or []) + [message]
+        flash(message, "danger")
+        return False
+
+    def _save(self, form, model, is_created: bool, expected_version: int | None):
+        before = {} if is_created else model.to_mongo().to_dict()
+        try:
+            self.populate(form, model)
+            self.check_model(form, model, is_created)
+            now, who = utcnow(), current_user.username
+            if is_created:
+                model.created_at, model.created_by = now, who
+            model.updated_at, model.updated_by = now, who
+            model.validate()
+            if is_created:
+                model.version = 0
+                model.save(force_insert=True)
+            else:
+                model.version = expected_version + 1
+                model.save(save_condition={"version": expected_version})
+        except DomainError as exc:
+            return self._fail(form, exc.message, exc.field)
+        except SaveConditionError:
+            return self._fail(form, CONFLICT_MESSAGE)
+        except NotUniqueError:
+            return self._fail(form, self.duplicate_message)
+        except ValidationError as exc:
+            for name, err in (exc.errors or {}).items():
+                if hasattr(form, name):
+                    self._fail(form, f"{self._label(name)}：{_cn_validation(err)}", name)
+            if not exc.errors:
+                self._fail(form, f"保存失败：{_cn_validation(exc)}")
+            return False
+        except OperationError as exc:
+            # FerretDB reports a unique violation on update as a generic error.
+            if "duplicate" in str(exc).lower() or "E11000" in str(exc):
+                return self._fail(form, self.duplicate_message)
+            current_app.logger.exception("save failed")
+            return self._fail(form, "保存失败，请稍后重试；您填写的内容仍保留在下方。")
+        after = model.to_mongo().to_dict()
+        audit.record(
+            "create" if is_created else "update",
+            model,
+            changes=audit.diff(before, after),
+        )
+        return True
+
+    duplicate_message = "保存失败：已存在相同的记录。"
+
+    def _label(self, name: str) -> str:
+        return str((self.column_labels or {}).get(name, name))
+
+    def create_model(self, form):
+        model = self.model()
+        if not self._save(form, model, True, None):
+            return False
+        self.after_model_change(form, model, True)
+        return model
+
+    def update_model(self, form, model):
+        try:
+            expected = int(form.row_version.data)
+        except (TypeError, ValueError, AttributeError):
+            return self._fail(form, "表单已失效，请刷新页面后重新填写。")
+        if expected != (model.version or 0):
+            return self._fail(form, CONFLICT_MESSAGE)
+        if not self._save(form, model, False, expected):
+            return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def delete_model(self, model):
+        try:
+            self.on_model_delete(model)
+            snapshot = model.to_mongo().to_dict()
+            model.delete()
+        except DomainError as exc:
+            flash(exc.message, "danger")
+            return False
+        audit.record("delete", model, changes=audit.diff(snapshot, {}))
+        self.after_model_delete(model)
+        return True
+
+    # ---- details are logged for sensitive records ----
+    @expose("/details/")
+    def details_view(self):
+        if self.audit_views:
+            obj = self.get_one(request.args.get("id"))
+            if obj is not None:
+                audit.record("view", obj)
+        return super().details_view()
+
+    # ---- export: logged, and a CSV that Excel opens with Chinese intact ----
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        if self.can_export and export_type in self.export_types:
+            audit.record(
+                "export",
+                None,
+                detail=f"{self.name} 导出 {export_type} {request.query_string.decode()[:300]}",
+            )
+        return super().export(export_type)
+
+    def _export_csv(self, return_url):
+        count, data = self._export_data()
+        buf = io.StringIO()
+        buf.write("\ufeff")  # BOM: Excel on Windows reads UTF-8 only with it
+        writer = csv.writer(buf)
+        writer.writerow([str(c[1]) for c in self._export_columns])
+        for row in data:
+            writer.writerow([_csv_safe(self.get_export_value(row, c[0])) for c in self._export_columns])
+        name = secure_filename(self.get_export_name(export_type="csv")) or "export.csv"
+        return current_app.response_class(
+            buf.getvalue().encode("utf-8"),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+
+    def get_export_value(self, model, name):
+        return _csv_safe(super().get_export_value(model, name))
+
+    def get_export_name(self, export_type="csv"):
+        return f"{self.endpoint}_{datetime.now(TZ):%Y%m%d_%H%M}.{export_type}"
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, DomainError):
+            flash(exc.message, "danger")
+            return True
+        return super().handle_view_exception(exc)
+
+
+def equal_filter(column: str, label: str, options=None):
+    """An exact-match filter (the only kind safe on FerretDB without a compiled regex)."""
+    return FilterEqual(column, label, options=options)
+
+
+def _escape_regex(term: str) -> str:
+    return "".join("\\" + c if c in r".^$*+?{}[]\|()" else c for c in term)
+
+
+def _csv_safe(value):
+    """Stop spreadsheet formula injection: a cell may not start with = + - @."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+_VALIDATION_CN = {
+    "Field is required": "必填",
+    "String value is too long": "内容过长",
+    "Integer value is too small": "数值过小",
+    "Integer value is too large": "数值过大",
+    "String value did not match validation regex": "格式不正确",
+    "Value must be one of": "选项无效",
+}
+
+
+def _cn_validation(err) -> str:
+    text = str(getattr(err, "message", err))
+    for en, cn in _VALIDATION_CN.items():
+        if en in text:
+            return cn
+    return "格式不正确"
+
+
+class HomeView(SecureViewMixin, AdminIndexView):
+    """The landing page: the user's place and figures (dashboards come with the work records)."""
+
+    roles = ("province", "city", "county", "station", "social_worker", "village")
+
+    def is_visible(self):
+        return True
+
+    @expose("/")
+    def index(self):
+        from .dashboard import home_context
+
+        return self.render("admin/home.html", **home_context(current_user))
+
+
+def link(url: str, text: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url, text)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Sets up everything the app needs on a fresh machine: a Python virtualenv with the
+# project installed, and the embedded database server (FerretDB 1.24.2 built with Go
+# from the module proxy). With --test it also installs the Debian packages the test
+# suite drives (Chromium for browser tests, LibreOffice and fonts for Word checks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+if [ "$want_test" = 1 ]; then
+  need=()
+  command -v chromium >/dev/null || need+=(chromium chromium-driver)
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+  command -v pdftoppm >/dev/null || need+=(poppler-utils)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "安装系统软件包 / installing Debian packages: ${need[*]}"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "创建 Python 虚拟环境 / creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-$want_test
+if [ ! -f "$stamp" ]; then
+  echo "安装 Python 依赖 / installing Python packages"
+  .venv/bin/pip install -q --upgrade pip
+  if [ "$want_test" = 1 ]; then
+    .venv/bin/pip install -q -e ".[test]"
+  else
+    .venv/bin/pip install -q -e .
+  fi
+  touch "$stamp"
+fi
+
+# The embedded database server. Rebuilt when its source changes.
+bin=var/bin/ferretdb-embedded
+src_stamp=var/bin/.src-$(cat tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/main.go | sha1sum | cut -c1-12)
+if [ -z "${MONGODB_URI:-}" ] && { [ ! -x "$bin" ] || [ ! -f "$src_stamp" ]; }; then
+  if ! command -v go >/dev/null; then
+    echo "错误：未找到 Go 工具链，无法构建内置数据库；请安装 Go 或设置 MONGODB_URI。" >&2
+    echo "error: no Go toolchain to build the embedded database; install Go or set MONGODB_URI." >&2
+    exit 2
+  fi
+  echo "构建内置数据库 FerretDB 1.24.2 / building embedded FerretDB 1.24.2"
+  mkdir -p var/bin
+  (cd tools/ferretdb && CGO_ENABLED=0 go build -trimpath -o "../../$bin" .)
+  rm -f var/bin/.src-*
+  touch "$src_stamp"
+fi

@@ -1,0 +1,1 @@
+"""Seed data (Ningxia places, the allocation table of 附件1) and their loaders."""

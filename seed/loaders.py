@@ -1,0 +1,175 @@
+"""Idempotent loaders: get-or-create by natural key, deterministic, safe to run again."""
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from admin_app.documents import Allocation, Place, StaffMember, Station, User, station_name, utcnow
+from admin_app.documents.constants import (
+    CITY,
+    COUNTY,
+    PROVINCE,
+    PROVINCE_CODE,
+    PROVINCE_NAME,
+    TOWNSHIP,
+    VILLAGE,
+)
+
+HERE = Path(__file__).resolve().parent
+PLACES = HERE / "places"
+
+
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _county_kind(name: str) -> str:
+    return "县级市" if name.endswith("市") else name[-1]
+
+
+def place_rows() -> list[dict]:
+    """Every place from the seed files, parents before children."""
+    townships = _read(PLACES / "ningxia_townships.csv")
+    units = _read(PLACES / "ningxia_nbs2023_township_like_units.csv")
+    villages = _read(PLACES / "ningxia_villages.csv")
+    out = [dict(code=PROVINCE_CODE, name=PROVINCE_NAME, level=PROVINCE, kind="自治区", parent=None, formal=True)]
+    cities, counties = {}, {}
+    for t in townships:
+        cities[t["city_code"]] = t["city"]
+        counties[t["county_code"]] = (t["county"], t["city_code"])
+    for code, name in sorted(cities.items()):
+        out.append(dict(code=code, name=name, level=CITY, kind="市", parent=PROVINCE_CODE, formal=True))
+    for code, (name, city) in sorted(counties.items()):
+        out.append(dict(code=code, name=name, level=COUNTY, kind=_county_kind(name), parent=city, formal=True))
+    for t in townships:
+        out.append(dict(code=t["code"], name=t["name"], level=TOWNSHIP, kind=t["type"], parent=t["county_code"], formal=True))
+    for u in units:
+        out.append(dict(code=u["code"], name=u["name"], level=TOWNSHIP, kind="类似乡级单位", parent=u["county_code"], formal=False))
+    for v in villages:
+        out.append(dict(code=v["code"], name=v["name"], level=VILLAGE, kind=v["type"], parent=v["township_code"], formal=v["township_is_formal"] == "Y"))
+    return out
+
+
+def load_places() -> tuple[int, int]:
+    """Create missing places (key = code at first load). Returns (created, already there).
+
+    A place already present is left as it is: a later rename or re-code made in the
+    app is never undone by loading the seed again.
+    """
+    collection = Place._get_collection()
+    existing = {d["_id"]: d for d in collection.find({}, {"place_path": 1})}
+    paths: dict[str, list[str]] = {k: d["place_path"] for k, d in existing.items()}
+    new_docs = []
+    for row in place_rows():
+        key = row["code"]
+        path = (paths[row["parent"]] if row["parent"] else []) + [key]
+        paths[key] = path
+        if key in existing:
+            continue
+        doc = Place(
+            key=key,
+            code=row["code"],
+            name=row["name"],
+            level=row["level"],
+            kind=row["kind"],
+            parent=row["parent"],
+            is_formal=row["formal"],
+            place=key,
+            place_path=path,
+            created_by="seed",
+            updated_by="seed",
+        )
+        doc.validate()
+        new_docs.append(doc.to_mongo().to_dict())
+    for i in range(0, len(new_docs), 500):
+        collection.insert_many(new_docs[i : i + 500], ordered=False)
+    Place.ensure_indexes()
+    Place.forget_cache()
+    return len(new_docs), len(existing)
+
+
+def load_allocation() -> tuple[int, int]:
+    """附件1: one row per county. What the plan states is loaded; the split where it is known."""
+    created = kept = 0
+    for row in _read(HERE / "allocation.csv"):
+        key = row["county_code"]
+        if Allocation.objects(place=key).first():
+            kept += 1
+            continue
+        a = Allocation(
+            plan_total=int(row["plan_total"]),
+            target_2023=int(row["target_2023"]) if row["target_2023"] else None,
+            target_2024=int(row["target_2024"]) if row["target_2024"] else None,
+            note=f"方案附件1原文：{row['source_text']}"
+            + ("" if row["target_2023"] else "（原文未区分年份，待县（区）确认分年）"),
+            created_by="seed",
+            updated_by="seed",
+        )
+        a.set_place(key)
+        a.save()
+        created += 1
+    return created, kept
+
+
+DEMO_PASSWORD = "Weibao@2026"
+DEMO_USERS = (
+    # username, name, role, place code
+    ("demo_province", "演示·自治区民政厅", "province", PROVINCE_CODE),
+    ("demo_city", "演示·银川市民政局", "city", "640100000000"),
+    ("demo_county", "演示·兴庆区民政局", "county", "640104000000"),
+    ("demo_station", "演示·掌政镇儿童督导员", "station", "640104100000"),
+    ("demo_worker", "演示·掌政镇儿童社工", "social_worker", "640104100000"),
+    ("demo_village", "演示·春林村儿童主任", "village", "640104100201"),
+    ("demo_county2", "演示·原州区民政局", "county", "640402000000"),
+)
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Demo accounts (one per role) and a few stations; returns (user, password, role label)."""
+    out = []
+    for username, name, role, key in DEMO_USERS:
+        user = User.objects(username=username).first()
+        if user is None:
+            user = User(username=username, display_name=name, role=role, created_by="seed")
+            user.set_place(key)
+            user.check_role_place()
+            user.set_password(DEMO_PASSWORD)
+            user.must_change_password = False
+            user.save()
+        out.append((username, DEMO_PASSWORD, user.role_label, Place.full_name_of(user.place)))
+    demo_stations = (
+        # township code, status, year, filed, accepted, mode
+        ("640104100000", "built", 2023, date(2023, 8, 20), date(2023, 11, 10), "dual"),
+        ("640104200000", "built", 2023, date(2023, 8, 25), None, "service_center"),
+        ("640104001000", "building", None, None, None, "standalone"),
+        ("640402100000", "built", 2024, date(2024, 8, 15), None, "activity_center"),
+    )
+    for code, status, year, filed, accepted, mode in demo_stations:
+        if Place.info(code) is None or Station.objects(place=code).first():
+            continue
+        s = Station(
+            name=station_name(Place.name_of(code)),
+            setup_mode=mode,
+            sign_hung=status == "built",
+            office_rooms=["office", "archive", "conference"] if status == "built" else ["office"],
+            service_rooms=["counselling", "recreation", "reading"] if status == "built" else [],
+            equipment=["desks", "computer", "printer", "cabinet"] if status == "built" else ["desks"],
+            rules_posted=["rules", "workflow", "duties"] if status == "built" else [],
+            staff=[
+                StaffMember(name="马晓燕", staff_role="designated", phone="13900000001", full_time=True),
+                StaffMember(name="李娟", staff_role="supervisor", phone="13900000002", qualification="assistant"),
+            ],
+            build_status=status,
+            build_year=year,
+            filed_date=filed,
+            acceptance_date=accepted,
+            acceptance_result="passed" if accepted else None,
+            phone="0951-0000000",
+            created_by="seed",
+            updated_by="seed",
+            created_at=utcnow(),
+        )
+        s.set_place(code)
+        s.save()
+    return out
