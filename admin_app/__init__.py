@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from . import auth, cli, db
 from .views import init_admin
-from .views.base import cn_date
+from .views.base import cn_date, cn_flash
 
 csrf = CSRFProtect()
 
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_admin(app)
     cli.init_app(app)
     app.jinja_env.filters["cn_date"] = cn_date
+    app.jinja_env.filters["cn_flash"] = cn_flash
 
     @app.route("/health", endpoint="health")
     def health():

@@ -27,13 +27,14 @@ def _port_open(port: int) -> bool:
 
 
 def _answers_mongo(uri: str) -> bool:
+    client = MongoClient(uri, serverSelectionTimeoutMS=1500, connectTimeoutMS=1500)
     try:
-        client = MongoClient(uri, serverSelectionTimeoutMS=1500, connectTimeoutMS=1500)
         client.admin.command("ping")
-        client.close()
         return True
     except PyMongoError:
         return False
+    finally:
+        client.close()
 
 
 class EmbeddedServer:
@@ -75,14 +76,14 @@ class EmbeddedServer:
                 f"端口 {self.port} 已被其他程序占用，内置数据库无法启动；请设置 EMBEDDED_DB_PORT "
                 f"为空闲端口。 / port {self.port} is taken by another program; set EMBEDDED_DB_PORT."
             )
-        log = open(data / "ferretdb.log", "ab")  # noqa: SIM115 - kept open for the child's life
-        self.proc = subprocess.Popen(
-            [self.binary, "-listen", f"127.0.0.1:{self.port}", "-dir", str(data)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with open(data / "ferretdb.log", "ab") as log:  # the child keeps its own handle
+            self.proc = subprocess.Popen(
+                [self.binary, "-listen", f"127.0.0.1:{self.port}", "-dir", str(data)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

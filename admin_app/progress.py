@@ -4,17 +4,14 @@ Computed from the station registry and the allocation table, never typed.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from .documents import Allocation, Place, Station
+from .documents.base import local_today
 from .documents.constants import ACCEPTED, BUILT, DEADLINE_MONTH_DAY, PROVINCE_TARGETS
 
-TZ = ZoneInfo("Asia/Shanghai")
-
-
 def today() -> date:
-    return datetime.now(TZ).date()
+    return local_today()
 
 
 def deadline(year: int) -> date:

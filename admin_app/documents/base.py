@@ -1,6 +1,7 @@
 """What every record that belongs to a place shares: its place, scope path and version."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from mongoengine import DateTimeField, Document, IntField, ListField, StringField
 from mongoengine.queryset import QuerySet
@@ -9,6 +10,14 @@ from mongoengine.queryset import QuerySet
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (stored as such, shown in Asia/Shanghai)."""
     return datetime.now(UTC)
+
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_today() -> date:
+    """Today in Ningxia (Asia/Shanghai)."""
+    return datetime.now(TZ).date()
 
 
 class ScopedQuerySet(QuerySet):

@@ -38,7 +38,7 @@ class Place(ScopedDocument):
     """
 
     key = StringField(primary_key=True)
-    code = StringField(required=True, unique=True, regex=CODE_RE)
+    code = StringField(required=True, unique=True, max_length=12)  # checked by check_code()
     name = StringField(required=True, max_length=50)
     level = StringField(required=True, choices=[lv for lv, _ in PLACE_LEVELS])
     kind = StringField(max_length=20)  # 市, 区, 县, 县级市, 街道, 镇, 乡, 村, 居, 类似乡级单位

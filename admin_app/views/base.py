@@ -47,6 +47,18 @@ SERVER_FIELDS = (
 CONFLICT_MESSAGE = "保存失败：该记录已被他人修改。请刷新页面查看最新内容后再修改（您填写的内容仍保留在下方）。"
 
 
+# Flask-Admin 2.2.1 ships a stale zh_Hans_CN catalogue: these strings come out in English.
+FLASH_CN = {
+    "Failed to save record.": "保存失败，请按表单中的红色提示修改后重新提交（您填写的内容仍保留）。",
+    "Permission denied.": "您没有执行该操作的权限。",
+}
+
+
+def cn_flash(message) -> str:
+    """The Chinese text of a flash message Flask-Admin left untranslated."""
+    return FLASH_CN.get(str(message), message)
+
+
 def cn_date(value) -> str:
     """YYYY年M月D日 (dates and datetimes, the latter in Asia/Shanghai with the time)."""
     if value is None:
@@ -130,7 +142,16 @@ class ScopedModelView(SecureViewMixin, ModelView):
         type(None): lambda view, value, *a: "",
     }
     column_type_formatters_detail = column_type_formatters
-    form_extra_fields = {"row_version": HiddenField()}
+
+    def scaffold_form(self):
+        """Every edit form carries the record's version (two clerks never silently overwrite)."""
+        form_class = super().scaffold_form()
+        form_class.row_version = HiddenField()
+        return form_class
+
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        value = super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
+        return "" if value is None else value
 
     # ---- who may do what ----
     def _role_in(self, roles) -> bool:
@@ -244,7 +265,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
         target = getattr(form, field, None) if field else None
         if target is not None:
             target.errors = list(target.errors or []) + [message]
-        flash(message, "danger")
+        flash(message if message.startswith("保存失败") else f"保存失败：{message}", "danger")
         return False
 
     def _save(self, form, model, is_created: bool, expected_version: int | None):

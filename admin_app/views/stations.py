@@ -7,6 +7,7 @@ from flask_admin import expose
 from flask_admin.form import rules  # noqa: F401 - kept for subclasses' form rules
 from flask_login import current_user
 from wtforms import SelectField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import InputRequired
 
 from .. import audit, progress
@@ -109,7 +110,22 @@ class StationView(ScopedModelView):
         equal_filter("acceptance_result", "验收结果", options=list(ACCEPTANCE_RESULTS)),
         equal_filter("setup_mode", "设置方式", options=list(SETUP_MODES)),
     )
-    form_args = {k: {"label": v} for k, v in column_labels.items() if k not in ("place", "township")}
+    form_args = {
+        **{k: {"label": v} for k, v in column_labels.items() if k not in ("place", "township")},
+        **{
+            k: {"label": label, "widget": ListWidget(prefix_label=False), "option_widget": CheckboxInput()}
+            for k, label in (
+                ("office_rooms", "办公区域"),
+                ("service_rooms", "服务功能区"),
+                ("equipment", "办公设备"),
+                ("rules_posted", "已上墙制度"),
+            )
+        },
+    }
+    form_widget_args = {
+        k: {"class": "list-unstyled wbz-checks"}
+        for k in ("office_rooms", "service_rooms", "equipment", "rules_posted")
+    }
     form_subdocuments = {
         "staff": {
             "form_subdocuments": {
@@ -129,7 +145,6 @@ class StationView(ScopedModelView):
     duplicate_message = "保存失败：该乡镇（街道）已登记未保站，一个乡镇（街道）只设一个未保站。"
 
     form_extra_fields = {
-        **ScopedModelView.form_extra_fields,
         "township": SelectField(
             "所在乡镇（街道）", choices=[], validators=[InputRequired("请选择乡镇（街道）。")]
         ),

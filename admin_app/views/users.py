@@ -45,7 +45,6 @@ class UserView(ScopedModelView):
     column_default_sort = "username"
     form_columns = ("username", "display_name", "role", "place_key", "phone", "active", "password")
     form_extra_fields = {
-        **ScopedModelView.form_extra_fields,
         "role": SelectField("角色", choices=[], validators=[InputRequired("请选择角色。")]),
         "place_key": SelectField("所属地区", choices=[], validators=[InputRequired("请选择所属地区。")]),
         "password": PasswordField(

@@ -1,0 +1,187 @@
+"""Fixtures: a real FerretDB server per test run, a fresh database, emptied between tests.
+
+Never a mock of MongoDB. With MONGODB_URI set, the tests use that server instead
+(a database of their own, dropped at the end).
+"""
+
+import os
+import re
+import socket
+import uuid
+from pathlib import Path
+
+import mongoengine
+import pytest
+from pymongo import MongoClient
+
+from admin_app import create_app
+from admin_app.db import EmbeddedServer
+from admin_app.documents import Allocation, AuditEntry, Place, Station, User
+from admin_app.documents.constants import PROVINCE_CODE
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Test@pass2026"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def db_uri(tmp_path_factory):
+    uri = os.environ.get("MONGODB_URI")
+    if uri:
+        yield uri
+        return
+    server = EmbeddedServer(
+        str(ROOT / "var" / "bin" / "ferretdb-embedded"),
+        str(tmp_path_factory.mktemp("ferretdb")),
+        free_port(),
+    )
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app(db_uri):
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "MONGODB_URI": db_uri,
+            "MONGODB_DB": name,
+            "SECRET_KEY": "test-secret-key",
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_MAX_FAILURES": 5,
+        }
+    )
+    yield app
+    mongoengine.disconnect()
+    with MongoClient(db_uri) as client:
+        client.drop_database(name)
+
+
+# A small place tree with real codes: two cities, three counties, four townships.
+PLACES = [
+    (PROVINCE_CODE, "宁夏回族自治区", "province", None, "自治区"),
+    ("640100000000", "银川市", "city", PROVINCE_CODE, "市"),
+    ("640104000000", "兴庆区", "county", "640100000000", "区"),
+    ("640104100000", "掌政镇", "township", "640104000000", "镇"),
+    ("640104100201", "春林村委会", "village", "640104100000", "村"),
+    ("640104100200", "掌政村委会", "village", "640104100000", "村"),
+    ("640104200000", "通贵乡", "township", "640104000000", "乡"),
+    ("640104200201", "通西村委会", "village", "640104200000", "村"),
+    ("640106000000", "金凤区", "county", "640100000000", "区"),
+    ("640106001000", "满城北街街道", "township", "640106000000", "街道"),
+    ("640106001001", "宝湖社区居委会", "village", "640106001000", "居"),
+    ("640400000000", "固原市", "city", PROVINCE_CODE, "市"),
+    ("640402000000", "原州区", "county", "640400000000", "区"),
+    ("640402100000", "三营镇", "township", "640402000000", "镇"),
+    ("640402100201", "三营村委会", "village", "640402100000", "村"),
+]
+
+
+def make_places():
+    paths = {}
+    docs = []
+    for code, name, level, parent, kind in PLACES:
+        paths[code] = (paths[parent] if parent else []) + [code]
+        docs.append(
+            Place(key=code, code=code, name=name, level=level, parent=parent, kind=kind,
+                  place=code, place_path=paths[code]).to_mongo().to_dict()
+        )
+    Place._get_collection().insert_many(docs)
+    Place.forget_cache()
+
+
+def empty_database():
+    db = mongoengine.get_db()
+    for name in db.list_collection_names():
+        db[name].delete_many({})
+    Place.forget_cache()
+
+
+@pytest.fixture(autouse=True)
+def clean_db(app):
+    empty_database()
+    make_places()
+    yield
+
+
+def make_user(username, role, place, password=PASSWORD, must_change=False, **kw):
+    user = User(username=username, display_name=kw.pop("display_name", username), role=role, **kw)
+    user.set_place(place)
+    user.password_hash = None
+    user.set_password(password)
+    user.must_change_password = must_change
+    user.save()
+    return user
+
+
+ROLE_PLACES = {
+    "province": PROVINCE_CODE,
+    "city": "640100000000",
+    "county": "640104000000",
+    "station": "640104100000",
+    "social_worker": "640104100000",
+    "village": "640104100201",
+}
+
+
+@pytest.fixture
+def users():
+    """One user per role, all inside 银川市兴庆区掌政镇's line (province down to a village)."""
+    return {role: make_user(f"u_{role}", role, place) for role, place in ROLE_PLACES.items()}
+
+
+def make_station(township, **kw):
+    s = Station(name=f"{Place.name_of(township)}未成年人保护工作站", **kw)
+    s.set_place(township)
+    s.save()
+    return s
+
+
+def make_allocation(county, total, t23=None, t24=None):
+    a = Allocation(plan_total=total, target_2023=t23, target_2024=t24)
+    a.set_place(county)
+    a.save()
+    return a
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username, password=PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def login_as(app, user):
+    """A fresh client logged in as `user`."""
+    c = app.test_client()
+    r = AuthActions(c).login(user.username)
+    assert r.status_code == 302, r.data
+    return c
+
+
+def audit_actions(**filters):
+    return [e.action for e in AuditEntry.objects(**filters).order_by("at")]
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
