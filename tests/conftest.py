@@ -44,6 +44,20 @@ def db_uri(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2 with small parameters: the same code path, a fraction of the time."""
+    from argon2 import PasswordHasher
+
+    from admin_app.documents import user as user_module
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    saved = user_module._hasher, user_module._DUMMY_HASH
+    user_module._hasher, user_module._DUMMY_HASH = fast, fast.hash("no-such-user-password")
+    yield
+    user_module._hasher, user_module._DUMMY_HASH = saved
+
+
 @pytest.fixture(scope="session")
 def app(db_uri):
     name = f"test_{uuid.uuid4().hex[:12]}"

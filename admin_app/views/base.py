@@ -11,6 +11,7 @@ import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bson.errors import InvalidId
 from bson.regex import Regex
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
@@ -192,7 +193,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
         """A record by id, only inside the user's place; anything else is 'not found'."""
         try:
             obj = self.get_query().filter(pk=id).first()
-        except (ValidationError, DoesNotExist, TypeError, ValueError):
+        except (ValidationError, DoesNotExist, InvalidId, TypeError, ValueError):
             obj = None
         if obj is None:
             self._log_denied(id)
@@ -202,7 +203,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
         """A guessed or foreign id: tell the audit log whether it exists outside the scope."""
         try:
             exists = self.model.objects(pk=id).first()
-        except (ValidationError, TypeError, ValueError):
+        except (ValidationError, InvalidId, TypeError, ValueError):
             exists = None
         if exists is not None:
             audit.record("denied", None, detail=f"{self.model._get_collection_name()}:{id}")
