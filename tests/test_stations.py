@@ -114,7 +114,8 @@ def test_second_save_of_a_stale_form_is_refused(app, users):
 def test_list_shows_labels_not_codes(app, users):
     make_station("640104100000", setup_mode="service_center", build_status="building")
     page = text(login_as(app, users["county"]).get("/stations/"))
-    table = page[page.index("<table") : page.index("</table>")]
+    table = page[page.index("model-list") :]
+    table = table[: table.index("</table>")]
     assert "依托乡镇（街道）便民服务中心" in table and "建设中" in table
     assert "service_center" not in table and "None" not in table
 
