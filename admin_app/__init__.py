@@ -19,7 +19,9 @@ def _secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.config.get("PRODUCTION"):
-        raise RuntimeError("生产环境必须设置 SECRET_KEY 环境变量。 / SECRET_KEY is required in production.")
+        raise RuntimeError(
+            "生产环境必须设置 SECRET_KEY 环境变量。 / SECRET_KEY is required in production."
+        )
     path = Path(app.config["SECRET_KEY_FILE"])
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
         return handler
 
     app.register_error_handler(403, error_page(403, "无权访问", "您没有访问该页面或记录的权限。"))
-    app.register_error_handler(404, error_page(404, "页面不存在", "您访问的页面或记录不存在，或不在您的管辖范围内。"))
+    app.register_error_handler(
+        404, error_page(404, "页面不存在", "您访问的页面或记录不存在，或不在您的管辖范围内。")
+    )
     app.register_error_handler(
         413,
         error_page(
@@ -72,8 +76,11 @@ def create_app(config: dict | None = None) -> Flask:
         ),
     )
     app.register_error_handler(
-        CSRFError, error_page(400, "页面已过期", "表单已过期或来源无法验证，请返回上一页刷新后重新提交。")
+        CSRFError,
+        error_page(400, "页面已过期", "表单已过期或来源无法验证，请返回上一页刷新后重新提交。"),
     )
-    app.register_error_handler(500, error_page(500, "系统错误", "系统出现错误，已记录。请稍后重试或联系管理员。"))
+    app.register_error_handler(
+        500, error_page(500, "系统错误", "系统出现错误，已记录。请稍后重试或联系管理员。")
+    )
 
     return app

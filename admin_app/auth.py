@@ -80,11 +80,11 @@ def login():
             flash("登录失败次数过多，账号已暂时锁定，请稍后再试或联系上级管理员。", "danger")
         elif not user.check_password(form.password.data):
             locked = user.register_failure(cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCK_MINUTES"])
-            audit.record("lockout" if locked else "login_failed", user, actor=name, detail="密码错误")
+            audit.record(
+                "lockout" if locked else "login_failed", user, actor=name, detail="密码错误"
+            )
             if locked:
-                flash(
-                    f"登录失败次数过多，账号已锁定 {cfg['LOGIN_LOCK_MINUTES']} 分钟。", "danger"
-                )
+                flash(f"登录失败次数过多，账号已锁定 {cfg['LOGIN_LOCK_MINUTES']} 分钟。", "danger")
             else:
                 flash("用户名或密码错误。", "danger")
         elif not user.active:

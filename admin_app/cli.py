@@ -47,7 +47,9 @@ def seed_demo():
 @click.command("create-admin")
 @click.argument("username")
 @click.option("--name", "display_name", default="自治区民政厅管理员", help="姓名")
-@click.option("--password", envvar="WBZ_ADMIN_PASSWORD", default=None, help="初始密码（默认交互输入）")
+@click.option(
+    "--password", envvar="WBZ_ADMIN_PASSWORD", default=None, help="初始密码（默认交互输入）"
+)
 def create_admin(username, display_name, password):
     """创建第一个自治区（民政厅儿童福利处）账号；首次登录须修改密码。"""
     if User.objects(username=username).first():

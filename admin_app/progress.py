@@ -10,6 +10,7 @@ from .documents import Allocation, Place, Station
 from .documents.base import local_today
 from .documents.constants import ACCEPTED, BUILT, DEADLINE_MONTH_DAY, PROVINCE_TARGETS
 
+
 def today() -> date:
     return local_today()
 
@@ -67,7 +68,9 @@ def county_rows(user, on: date | None = None) -> list[Row]:
     on = on or today()
     allocations = {a.place: a for a in Allocation.objects.in_scope(user)}
     counts: dict[str, Row] = {}
-    for s in Station.objects.in_scope(user).only("place_path", "build_status", "build_year", "acceptance_result"):
+    for s in Station.objects.in_scope(user).only(
+        "place_path", "build_status", "build_year", "acceptance_result"
+    ):
         county = s.place_path[2] if len(s.place_path) > 2 else None
         row = counts.setdefault(county, Row(county, ""))
         row.stations += 1
@@ -158,7 +161,9 @@ def province_check(rows: list[Row]) -> list[dict]:
             "value": t.plan_total,
             "target": whole,
             "ok": t.plan_total == whole,
-            "note": "与方案一致（全区乡镇（街道）全覆盖）" if t.plan_total == whole else f"与方案规定的 {whole} 个不一致",
+            "note": "与方案一致（全区乡镇（街道）全覆盖）"
+            if t.plan_total == whole
+            else f"与方案规定的 {whole} 个不一致",
         }
     )
     return out

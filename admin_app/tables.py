@@ -9,7 +9,16 @@ from openpyxl.styles import Alignment, Font
 from .documents import Place
 from .documents.constants import MAX_TARGET
 
-HEADERS = ("县区代码", "市", "县（区）", "任务总数（附件1）", "2023年建设任务", "2024年建设任务", "分年已确认", "备注")
+HEADERS = (
+    "县区代码",
+    "市",
+    "县（区）",
+    "任务总数（附件1）",
+    "2023年建设任务",
+    "2024年建设任务",
+    "分年已确认",
+    "备注",
+)
 
 
 class AllocationImportError(Exception):
@@ -46,7 +55,9 @@ def allocation_workbook(allocations) -> bytes:
             ]
         )
     last = ws.max_row
-    ws.append(["合计", "", "", f"=SUM(D4:D{last})", f"=SUM(E4:E{last})", f"=SUM(F4:F{last})", "", ""])
+    ws.append(
+        ["合计", "", "", f"=SUM(D4:D{last})", f"=SUM(E4:E{last})", f"=SUM(F4:F{last})", "", ""]
+    )
     for col, width in zip("ABCDEFGH", (16, 10, 12, 18, 16, 16, 12, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws["A1"].font = Font(bold=True, size=14)
@@ -62,7 +73,9 @@ def _rows_from(filename: str, data: bytes) -> list[list]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise AllocationImportError(["无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"]) from exc
+            raise AllocationImportError(
+                ["无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"]
+            ) from exc
         return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     if name.endswith(".csv"):
         for enc in ("utf-8-sig", "gb18030"):
@@ -104,11 +117,19 @@ def read_allocation_table(filename: str, data: bytes, allowed_query) -> list[tup
     """
     rows = _rows_from(filename, data)
     header_at = next(
-        (i for i, r in enumerate(rows[:10]) if r and any(str(c or "").strip() == "2023年建设任务" for c in r)),
+        (
+            i
+            for i, r in enumerate(rows[:10])
+            if r and any(str(c or "").strip() == "2023年建设任务" for c in r)
+        ),
         None,
     )
     if header_at is None:
-        raise AllocationImportError(["找不到表头：文件应含“县区代码”“2023年建设任务”“2024年建设任务”列（可先下载本表作模板）。"])
+        raise AllocationImportError(
+            [
+                "找不到表头：文件应含“县区代码”“2023年建设任务”“2024年建设任务”列（可先下载本表作模板）。"
+            ]
+        )
     header = [str(c or "").strip() for c in rows[header_at]]
     col = {h: i for i, h in enumerate(header)}
     if "2024年建设任务" not in col or ("县区代码" not in col and "县（区）" not in col):

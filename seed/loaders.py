@@ -33,21 +33,68 @@ def place_rows() -> list[dict]:
     townships = _read(PLACES / "ningxia_townships.csv")
     units = _read(PLACES / "ningxia_nbs2023_township_like_units.csv")
     villages = _read(PLACES / "ningxia_villages.csv")
-    out = [dict(code=PROVINCE_CODE, name=PROVINCE_NAME, level=PROVINCE, kind="自治区", parent=None, formal=True)]
+    out = [
+        dict(
+            code=PROVINCE_CODE,
+            name=PROVINCE_NAME,
+            level=PROVINCE,
+            kind="自治区",
+            parent=None,
+            formal=True,
+        )
+    ]
     cities, counties = {}, {}
     for t in townships:
         cities[t["city_code"]] = t["city"]
         counties[t["county_code"]] = (t["county"], t["city_code"])
     for code, name in sorted(cities.items()):
-        out.append(dict(code=code, name=name, level=CITY, kind="市", parent=PROVINCE_CODE, formal=True))
+        out.append(
+            dict(code=code, name=name, level=CITY, kind="市", parent=PROVINCE_CODE, formal=True)
+        )
     for code, (name, city) in sorted(counties.items()):
-        out.append(dict(code=code, name=name, level=COUNTY, kind=_county_kind(name), parent=city, formal=True))
+        out.append(
+            dict(
+                code=code,
+                name=name,
+                level=COUNTY,
+                kind=_county_kind(name),
+                parent=city,
+                formal=True,
+            )
+        )
     for t in townships:
-        out.append(dict(code=t["code"], name=t["name"], level=TOWNSHIP, kind=t["type"], parent=t["county_code"], formal=True))
+        out.append(
+            dict(
+                code=t["code"],
+                name=t["name"],
+                level=TOWNSHIP,
+                kind=t["type"],
+                parent=t["county_code"],
+                formal=True,
+            )
+        )
     for u in units:
-        out.append(dict(code=u["code"], name=u["name"], level=TOWNSHIP, kind="类似乡级单位", parent=u["county_code"], formal=False))
+        out.append(
+            dict(
+                code=u["code"],
+                name=u["name"],
+                level=TOWNSHIP,
+                kind="类似乡级单位",
+                parent=u["county_code"],
+                formal=False,
+            )
+        )
     for v in villages:
-        out.append(dict(code=v["code"], name=v["name"], level=VILLAGE, kind=v["type"], parent=v["township_code"], formal=v["township_is_formal"] == "Y"))
+        out.append(
+            dict(
+                code=v["code"],
+                name=v["name"],
+                level=VILLAGE,
+                kind=v["type"],
+                parent=v["township_code"],
+                formal=v["township_is_formal"] == "Y",
+            )
+        )
     return out
 
 
@@ -154,11 +201,20 @@ def load_demo() -> list[tuple[str, str, str]]:
             sign_hung=status == "built",
             office_rooms=["office", "archive", "conference"] if status == "built" else ["office"],
             service_rooms=["counselling", "recreation", "reading"] if status == "built" else [],
-            equipment=["desks", "computer", "printer", "cabinet"] if status == "built" else ["desks"],
+            equipment=["desks", "computer", "printer", "cabinet"]
+            if status == "built"
+            else ["desks"],
             rules_posted=["rules", "workflow", "duties"] if status == "built" else [],
             staff=[
-                StaffMember(name="马晓燕", staff_role="designated", phone="13900000001", full_time=True),
-                StaffMember(name="李娟", staff_role="supervisor", phone="13900000002", qualification="assistant"),
+                StaffMember(
+                    name="马晓燕", staff_role="designated", phone="13900000001", full_time=True
+                ),
+                StaffMember(
+                    name="李娟",
+                    staff_role="supervisor",
+                    phone="13900000002",
+                    qualification="assistant",
+                ),
             ],
             build_status=status,
             build_year=year,

@@ -103,8 +103,18 @@ def make_places():
     for code, name, level, parent, kind in PLACES:
         paths[code] = (paths[parent] if parent else []) + [code]
         docs.append(
-            Place(key=code, code=code, name=name, level=level, parent=parent, kind=kind,
-                  place=code, place_path=paths[code]).to_mongo().to_dict()
+            Place(
+                key=code,
+                code=code,
+                name=name,
+                level=level,
+                parent=parent,
+                kind=kind,
+                place=code,
+                place_path=paths[code],
+            )
+            .to_mongo()
+            .to_dict()
         )
     Place._get_collection().insert_many(docs)
     Place.forget_cache()

@@ -80,7 +80,11 @@ def test_import_excel(app, users):
     a = make_allocation("640104000000", 16)
     c = login_as(app, users["county"])
     data = _xlsx([("640104000000", "兴庆区", 11, 5, "县局确认 & <核对>")])
-    r = c.post("/allocations/import/", data={"file": (io.BytesIO(data), "分配表.xlsx")}, content_type="multipart/form-data")
+    r = c.post(
+        "/allocations/import/",
+        data={"file": (io.BytesIO(data), "分配表.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     a.reload()
     assert (a.target_2023, a.target_2024, a.note) == (11, 5, "县局确认 & <核对>")
@@ -96,7 +100,11 @@ def test_import_with_errors_imports_nothing(app, users):
         "640402000000,13,1\n"  # another city's county
         "640104000000,20,1\n"
     ).encode("gb18030")
-    r = c.post("/allocations/import/", data={"file": (io.BytesIO(csv_bytes), "t.csv")}, content_type="multipart/form-data")
+    r = c.post(
+        "/allocations/import/",
+        data={"file": (io.BytesIO(csv_bytes), "t.csv")},
+        content_type="multipart/form-data",
+    )
     page = text(r)
     assert "未导入任何数据" in page
     assert "第 3 行" in page and "不在您的管辖范围内" in page
@@ -108,9 +116,17 @@ def test_import_with_errors_imports_nothing(app, users):
 def test_import_refuses_other_files(app, users):
     make_allocation("640104000000", 16)
     c = login_as(app, users["county"])
-    r = c.post("/allocations/import/", data={"file": (io.BytesIO(b"MZ\x00\x01"), "virus.exe")}, content_type="multipart/form-data")
+    r = c.post(
+        "/allocations/import/",
+        data={"file": (io.BytesIO(b"MZ\x00\x01"), "virus.exe")},
+        content_type="multipart/form-data",
+    )
     assert "只支持 .xlsx 或 .csv" in text(r)
-    r = c.post("/allocations/import/", data={"file": (io.BytesIO(b"PK\x03\x04broken"), "x.xlsx")}, content_type="multipart/form-data")
+    r = c.post(
+        "/allocations/import/",
+        data={"file": (io.BytesIO(b"PK\x03\x04broken"), "x.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert "无法读取该 Excel 文件" in text(r)
 
 
@@ -122,7 +138,11 @@ def test_too_large_upload_gets_a_chinese_message(app, users):
     app.config["MAX_CONTENT_LENGTH"] = 4096
     try:
         big = io.BytesIO(b"0" * 8192)
-        r = c.post("/allocations/import/", data={"file": (big, "big.csv")}, content_type="multipart/form-data")
+        r = c.post(
+            "/allocations/import/",
+            data={"file": (big, "big.csv")},
+            content_type="multipart/form-data",
+        )
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert r.status_code == 413 and "上传文件过大" in text(r)
@@ -135,9 +155,18 @@ def test_download_excel(app, users):
     r = c.get("/allocations/download.xlsx")
     ws = load_workbook(io.BytesIO(r.data)).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert values[2][:6] == ["县区代码", "市", "县（区）", "任务总数（附件1）", "2023年建设任务", "2024年建设任务"]
+    assert values[2][:6] == [
+        "县区代码",
+        "市",
+        "县（区）",
+        "任务总数（附件1）",
+        "2023年建设任务",
+        "2024年建设任务",
+    ]
     assert values[3][:6] == ["640104000000", "银川市", "兴庆区", 16, 15, 1]
-    assert not any("原州区" in str(v) for row in values for v in row)  # 银川市 sees only its counties
+    assert not any(
+        "原州区" in str(v) for row in values for v in row
+    )  # 银川市 sees only its counties
 
 
 def test_progress_view_flags_counties_behind(app, users):

@@ -54,9 +54,13 @@ def test_first_login_forces_password_change(app, client, auth):
     assert client.get("/stations/").headers["Location"] == "/password"
     r = client.post("/password", data={"current": PASSWORD, "new": "short", "confirm": "short"})
     assert "至少 10 位" in text(r)
-    r = client.post("/password", data={"current": PASSWORD, "new": "Newpass#2026x", "confirm": "Newpass#2026y"})
+    r = client.post(
+        "/password", data={"current": PASSWORD, "new": "Newpass#2026x", "confirm": "Newpass#2026y"}
+    )
     assert "两次输入的新密码不一致" in text(r)
-    r = client.post("/password", data={"current": PASSWORD, "new": "Newpass#2026x", "confirm": "Newpass#2026x"})
+    r = client.post(
+        "/password", data={"current": PASSWORD, "new": "Newpass#2026x", "confirm": "Newpass#2026x"}
+    )
     assert r.status_code == 302
     assert client.get("/stations/").status_code == 200
     assert User.objects.get(username="newbie").must_change_password is False
@@ -66,16 +70,22 @@ def test_password_change_logs_out_other_sessions(app, users):
     a, b = app.test_client(), app.test_client()
     AuthActions(a).login("u_county")
     AuthActions(b).login("u_county")
-    a.post("/password", data={"current": PASSWORD, "new": "Another#pass1", "confirm": "Another#pass1"})
+    a.post(
+        "/password", data={"current": PASSWORD, "new": "Another#pass1", "confirm": "Another#pass1"}
+    )
     assert a.get("/").status_code == 200
     assert b.get("/").status_code == 302  # the old session no longer works
 
 
 def test_only_local_next_is_followed(users, client, auth):
-    r = client.post("/login?next=https://evil.example/x", data={"username": "u_county", "password": PASSWORD})
+    r = client.post(
+        "/login?next=https://evil.example/x", data={"username": "u_county", "password": PASSWORD}
+    )
     assert r.headers["Location"] == "/"
     AuthActions(client).logout()
-    r = client.post("/login?next=//evil.example/x", data={"username": "u_county", "password": PASSWORD})
+    r = client.post(
+        "/login?next=//evil.example/x", data={"username": "u_county", "password": PASSWORD}
+    )
     assert r.headers["Location"] == "/"
     AuthActions(client).logout()
     r = client.post("/login?next=/stations/", data={"username": "u_county", "password": PASSWORD})

@@ -9,11 +9,20 @@ def test_loader_loads_all_of_ningxia_once(app):
     empty_database()
     created, kept = load_places()
     assert (created, kept) == (1 + 5 + 22 + 243 + 16 + 2912, 0)
-    levels = {lv: Place.objects(level=lv).count() for lv in ("province", "city", "county", "township", "village")}
+    levels = {
+        lv: Place.objects(level=lv).count()
+        for lv in ("province", "city", "county", "township", "village")
+    }
     assert levels == {"province": 1, "city": 5, "county": 22, "township": 259, "village": 2912}
     assert Place.objects(level="township", is_formal=True).count() == 243
     zz = Place.objects.get(code="640104100201")  # 春林村委会 under 掌政镇
-    assert zz.place_path == ["640000000000", "640100000000", "640104000000", "640104100000", "640104100201"]
+    assert zz.place_path == [
+        "640000000000",
+        "640100000000",
+        "640104000000",
+        "640104100000",
+        "640104100201",
+    ]
     # idempotent: a second run adds nothing and leaves edits alone
     zz.name = "春林村（改）"
     zz.save()
@@ -79,16 +88,25 @@ def test_bad_codes_are_refused_with_a_message(app, users):
         ("640106200000", "上级地区代码不一致"),
         ("640104100000", "已被其他地区使用"),
     ):
-        r = c.post(f"/places/edit/?id={place.key}", data={"code": code, "name": "通贵乡", "row_version": "0"})
+        r = c.post(
+            f"/places/edit/?id={place.key}",
+            data={"code": code, "name": "通贵乡", "row_version": "0"},
+        )
         assert r.status_code == 200 and message in text(r), code
         assert f'value="{code}"' in r.get_data(as_text=True)  # what was typed stays
     assert Place.objects.get(pk=place.key).code == "640104200000"
-    r = c.post(f"/places/edit/?id={place.key}", data={"code": "640104200000", "name": "通" * 51, "row_version": "0"})
+    r = c.post(
+        f"/places/edit/?id={place.key}",
+        data={"code": "640104200000", "name": "通" * 51, "row_version": "0"},
+    )
     assert "50" in text(r)
 
 
 def test_only_the_province_edits_places(app, users):
     c = login_as(app, users["county"])
-    r = c.post("/places/edit/?id=640104200000", data={"code": "640104107000", "name": "X", "row_version": "0"})
+    r = c.post(
+        "/places/edit/?id=640104200000",
+        data={"code": "640104107000", "name": "X", "row_version": "0"},
+    )
     assert r.status_code == 302
     assert Place.objects.get(pk="640104200000").name == "通贵乡"

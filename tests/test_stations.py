@@ -5,7 +5,13 @@ from tests.conftest import login_as, make_station, text
 
 
 def _create(c, **data):
-    form = {"setup_mode": "dual", "build_status": "planned", "phone": "", "address": "", "build_year": ""}
+    form = {
+        "setup_mode": "dual",
+        "build_status": "planned",
+        "phone": "",
+        "address": "",
+        "build_year": "",
+    }
     form.update({k: str(v) for k, v in data.items()})
     return c.post("/stations/new/", data=form)
 
@@ -21,7 +27,10 @@ def test_county_registers_a_station_with_the_plan_name(app, users):
     assert s.place_path == ["640000000000", "640100000000", "640104000000", "640104100000"]
     assert (s.created_by, s.office_rooms, s.sign_hung) == ("u_county", ["archive"], True)
     # a registered township is no longer offered
-    assert "掌政镇" not in text(c.get("/stations/new/")).split("所在乡镇（街道）")[1].split("</select>")[0]
+    assert (
+        "掌政镇"
+        not in text(c.get("/stations/new/")).split("所在乡镇（街道）")[1].split("</select>")[0]
+    )
 
 
 def test_a_second_station_for_a_township_is_refused(app, users):
@@ -45,9 +54,22 @@ def test_build_rules_and_future_dates(app, users):
         ({"build_status": "built"}, "须填写建成年份"),
         ({"build_status": "planned", "build_year": 2023}, "只有“已建成”"),
         ({"build_status": "built", "build_year": 2099}, "不能晚于今年"),
-        ({"build_status": "built", "build_year": 2023, "filed_date": "2099-01-01"}, "备案日期不能晚于今天"),
-        ({"build_status": "building", "acceptance_result": "passed", "acceptance_date": "2024-01-01"}, "未建成的未保站不能验收"),
-        ({"build_status": "built", "build_year": 2023, "acceptance_result": "passed"}, "须同时填写"),
+        (
+            {"build_status": "built", "build_year": 2023, "filed_date": "2099-01-01"},
+            "备案日期不能晚于今天",
+        ),
+        (
+            {
+                "build_status": "building",
+                "acceptance_result": "passed",
+                "acceptance_date": "2024-01-01",
+            },
+            "未建成的未保站不能验收",
+        ),
+        (
+            {"build_status": "built", "build_year": 2023, "acceptance_result": "passed"},
+            "须同时填写",
+        ),
     ):
         r = _create(c, township="640104100000", **data)
         assert r.status_code == 200 and message in text(r), data
@@ -58,16 +80,29 @@ def test_station_clerk_edits_its_station_but_not_build_or_acceptance(app, users)
     s = make_station("640104100000", build_status="built", build_year=2023)
     c = login_as(app, users["station"])
     page = c.get(f"/stations/edit/?id={s.pk}").get_data(as_text=True)
-    assert 'name="phone"' in page and 'name="acceptance_result"' not in page and 'name="build_status"' not in page
+    assert (
+        'name="phone"' in page
+        and 'name="acceptance_result"' not in page
+        and 'name="build_status"' not in page
+    )
     r = c.post(
         f"/stations/edit/?id={s.pk}",
-        data={"row_version": "0", "setup_mode": "dual", "phone": "0951-7654321", "rules_posted": ["rules", "duties"],
-              "acceptance_result": "passed", "build_status": "planned"},
+        data={
+            "row_version": "0",
+            "setup_mode": "dual",
+            "phone": "0951-7654321",
+            "rules_posted": ["rules", "duties"],
+            "acceptance_result": "passed",
+            "build_status": "planned",
+        },
     )
     assert r.status_code == 302, text(r)
     s.reload()
     assert s.phone == "0951-7654321" and s.rules_posted == ["rules", "duties"]
-    assert (s.acceptance_result, s.build_status) == (None, "built")  # fields it may not set are untouched
+    assert (s.acceptance_result, s.build_status) == (
+        None,
+        "built",
+    )  # fields it may not set are untouched
     assert c.get("/stations/new/").status_code == 302  # may not register stations
 
 
@@ -76,8 +111,15 @@ def test_province_records_acceptance(app, users):
     c = login_as(app, users["province"])
     r = c.post(
         f"/stations/edit/?id={s.pk}",
-        data={"row_version": "0", "setup_mode": "dual", "build_status": "built", "build_year": "2023",
-              "acceptance_result": "passed", "acceptance_date": "2024-03-01", "acceptance_note": "合格"},
+        data={
+            "row_version": "0",
+            "setup_mode": "dual",
+            "build_status": "built",
+            "build_year": "2023",
+            "acceptance_result": "passed",
+            "acceptance_date": "2024-03-01",
+            "acceptance_note": "合格",
+        },
     )
     assert r.status_code == 302, text(r)
     assert Station.objects.get(pk=s.pk).acceptance_result == "passed"
@@ -88,13 +130,21 @@ def test_staff_are_recorded(app, users):
     c = login_as(app, users["county"])
     r = c.post(
         f"/stations/edit/?id={s.pk}",
-        data={"row_version": "0", "setup_mode": "dual", "build_status": "planned",
-              "staff-0-name": "马晓燕", "staff-0-staff_role": "supervisor", "staff-0-qualification": "assistant",
-              "staff-0-phone": "13900000000"},
+        data={
+            "row_version": "0",
+            "setup_mode": "dual",
+            "build_status": "planned",
+            "staff-0-name": "马晓燕",
+            "staff-0-staff_role": "supervisor",
+            "staff-0-qualification": "assistant",
+            "staff-0-phone": "13900000000",
+        },
     )
     assert r.status_code == 302, text(r)
     s.reload()
-    assert [(m.name, m.staff_role, m.qualification) for m in s.staff] == [("马晓燕", "supervisor", "assistant")]
+    assert [(m.name, m.staff_role, m.qualification) for m in s.staff] == [
+        ("马晓燕", "supervisor", "assistant")
+    ]
     assert "马晓燕（儿童督导员，助理社会工作师）" in text(c.get("/stations/"))
 
 
@@ -121,7 +171,7 @@ def test_list_shows_labels_not_codes(app, users):
 
 
 def test_export_csv_opens_in_excel(app, users):
-    make_station("640104100000", phone="=HYPERLINK(\"x\")")
+    make_station("640104100000", phone='=HYPERLINK("x")')
     r = login_as(app, users["county"]).get("/stations/export/csv/")
     assert r.data.startswith("\ufeff".encode())
     body = r.data.decode("utf-8-sig")

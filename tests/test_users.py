@@ -5,8 +5,15 @@ from tests.conftest import PASSWORD, AuthActions, login_as, text
 
 
 def _new(c, **data):
-    form = {"username": "zz_clerk", "display_name": "掌政镇督导员", "role": "station",
-            "place_key": "640104100000", "phone": "", "active": "y", "password": "Init#pass2026"}
+    form = {
+        "username": "zz_clerk",
+        "display_name": "掌政镇督导员",
+        "role": "station",
+        "place_key": "640104100000",
+        "phone": "",
+        "active": "y",
+        "password": "Init#pass2026",
+    }
     form.update(data)
     return c.post("/users/new/", data=form)
 
@@ -16,7 +23,12 @@ def test_county_creates_a_station_account(app, users):
     r = _new(c)
     assert r.status_code == 302, text(r)
     u = User.objects.get(username="zz_clerk")
-    assert (u.role, u.place, u.must_change_password, u.created_by) == ("station", "640104100000", True, "u_county")
+    assert (u.role, u.place, u.must_change_password, u.created_by) == (
+        "station",
+        "640104100000",
+        True,
+        "u_county",
+    )
     assert u.password_hash.startswith("$argon2") and "Init#pass2026" not in u.password_hash
     fresh = app.test_client()
     r = AuthActions(fresh).login("zz_clerk", "Init#pass2026")
@@ -62,8 +74,12 @@ def test_duplicate_username_is_refused(app, users):
 
 def test_password_hash_is_never_shown(app, users):
     c = login_as(app, users["province"])
-    for url in ("/users/", f"/users/details/?id={users['county'].pk}", f"/users/edit/?id={users['county'].pk}",
-                "/users/export/csv/"):
+    for url in (
+        "/users/",
+        f"/users/details/?id={users['county'].pk}",
+        f"/users/edit/?id={users['county'].pk}",
+        "/users/export/csv/",
+    ):
         body = c.get(url).get_data(as_text=True)
         assert "argon2" not in body and "session_nonce" not in body, url
 
@@ -71,9 +87,17 @@ def test_password_hash_is_never_shown(app, users):
 def test_cannot_demote_or_deactivate_oneself(app, users):
     me = users["county"]
     c = login_as(app, me)
-    r = c.post(f"/users/edit/?id={me.pk}", data={
-        "row_version": "0", "username": me.username, "display_name": "x", "role": "station",
-        "place_key": "640104100000", "active": "y"})
+    r = c.post(
+        f"/users/edit/?id={me.pk}",
+        data={
+            "row_version": "0",
+            "username": me.username,
+            "display_name": "x",
+            "role": "station",
+            "place_key": "640104100000",
+            "active": "y",
+        },
+    )
     assert "不能修改自己的角色" in text(r)
     assert User.objects.get(pk=me.pk).role == "county"
 
@@ -82,9 +106,16 @@ def test_deactivating_logs_the_user_out(app, users):
     target = users["station"]
     victim = login_as(app, target)
     c = login_as(app, users["county"])
-    r = c.post(f"/users/edit/?id={target.pk}", data={
-        "row_version": "0", "username": target.username, "display_name": "停用", "role": "station",
-        "place_key": "640104100000"})
+    r = c.post(
+        f"/users/edit/?id={target.pk}",
+        data={
+            "row_version": "0",
+            "username": target.username,
+            "display_name": "停用",
+            "role": "station",
+            "place_key": "640104100000",
+        },
+    )
     assert r.status_code == 302, text(r)
     assert victim.get("/").status_code == 302
 
@@ -96,12 +127,25 @@ def test_reset_password_and_unlock(app, users):
     r = c.post("/users/action/", data={"action": "unlock", "rowid": str(target.pk)})
     assert r.status_code == 302
     assert User.objects.get(pk=target.pk).locked_until is None
-    r = c.post(f"/users/edit/?id={target.pk}", data={
-        "row_version": "0", "username": target.username, "display_name": "x", "role": "station",
-        "place_key": "640104100000", "active": "y", "password": "Reset#pass2026"})
+    r = c.post(
+        f"/users/edit/?id={target.pk}",
+        data={
+            "row_version": "0",
+            "username": target.username,
+            "display_name": "x",
+            "role": "station",
+            "place_key": "640104100000",
+            "active": "y",
+            "password": "Reset#pass2026",
+        },
+    )
     assert r.status_code == 302
     u = User.objects.get(pk=target.pk)
-    assert u.must_change_password and u.check_password("Reset#pass2026") and not u.check_password(PASSWORD)
+    assert (
+        u.must_change_password
+        and u.check_password("Reset#pass2026")
+        and not u.check_password(PASSWORD)
+    )
 
 
 def test_create_admin_cli(app):

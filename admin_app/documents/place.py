@@ -121,7 +121,9 @@ class Place(ScopedDocument):
     def choices_under(cls, key: str, level: str) -> list[tuple[str, str]]:
         """(key, label) pairs of the places at `level` inside `key`, for select boxes."""
         out = []
-        for r in cls.children_of(key, level) + ([cls.info(key)] if cls.info(key) and cls.info(key)["level"] == level else []):
+        for r in cls.children_of(key, level) + (
+            [cls.info(key)] if cls.info(key) and cls.info(key)["level"] == level else []
+        ):
             out.append((r["_id"], f"{cls.full_name_of(r['_id'])}（{r['code']}）"))
         return sorted(set(out), key=lambda c: c[1])
 

@@ -19,7 +19,9 @@ _DUMMY_HASH = _hasher.hash("no-such-user-password")
 class User(UserMixin, ScopedDocument):
     """A person who logs in. `place` is the place they work for; they see only inside it."""
 
-    username = StringField(required=True, unique=True, max_length=40, regex=r"^[A-Za-z0-9_.-]{3,40}$")
+    username = StringField(
+        required=True, unique=True, max_length=40, regex=r"^[A-Za-z0-9_.-]{3,40}$"
+    )
     display_name = StringField(required=True, max_length=50)
     role = StringField(required=True, choices=[r for r, _ in ROLES])
     phone = StringField(max_length=20)
@@ -94,7 +96,9 @@ class User(UserMixin, ScopedDocument):
         if row is None:
             raise DomainError("所选地区不存在。", "place")
         if row["level"] != ROLE_LEVEL[self.role]:
-            raise DomainError("角色与所属地区的层级不符（例如：未保站人员应属于乡镇（街道））。", "place")
+            raise DomainError(
+                "角色与所属地区的层级不符（例如：未保站人员应属于乡镇（街道））。", "place"
+            )
 
 
 def check_password_strength(password: str, username: str = "") -> None:

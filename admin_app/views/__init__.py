@@ -19,8 +19,14 @@ def init_admin(app) -> Admin:
         index_view=HomeView(name="首页", url="/", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="admin/wbz_master.html", swatch="default"),
     )
-    admin.add_view(StationView(Station, name="未保站登记", category="站点建设", endpoint="stations"))
-    admin.add_view(AllocationView(Allocation, name="建设任务分配表", category="站点建设", endpoint="allocations"))
+    admin.add_view(
+        StationView(Station, name="未保站登记", category="站点建设", endpoint="stations")
+    )
+    admin.add_view(
+        AllocationView(
+            Allocation, name="建设任务分配表", category="站点建设", endpoint="allocations"
+        )
+    )
     admin.add_view(ProgressView(name="建设进度", category="站点建设", endpoint="progress"))
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))

@@ -9,7 +9,16 @@ class AuditView(ScopedModelView):
     roles = ("province", "city", "county", "station")
     edit_roles = ()
     can_view_details = True
-    column_list = ("at", "actor", "actor_role", "action", "target_type", "target_label", "ip", "detail")
+    column_list = (
+        "at",
+        "actor",
+        "actor_role",
+        "action",
+        "target_type",
+        "target_label",
+        "ip",
+        "detail",
+    )
     column_details_list = column_list + ("target_id", "changes")
     column_export_list = column_details_list
     column_labels = {
@@ -35,7 +44,9 @@ class AuditView(ScopedModelView):
         ],
     }
     column_formatters_detail = {
-        "changes": lambda v, c, m, n: "；".join(f"{k}：{a} → {b}" for k, (a, b) in (m.changes or {}).items()),
+        "changes": lambda v, c, m, n: "；".join(
+            f"{k}：{a} → {b}" for k, (a, b) in (m.changes or {}).items()
+        ),
     }
     column_formatters_export = column_formatters_detail
     column_searchable_list = ("actor", "target_label", "detail")

@@ -15,7 +15,6 @@ from bson.errors import InvalidId
 from bson.regex import Regex
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
-from flask_admin.babel import gettext
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for subclasses
@@ -45,7 +44,9 @@ SERVER_FIELDS = (
     "created_by",
     "updated_by",
 )
-CONFLICT_MESSAGE = "保存失败：该记录已被他人修改。请刷新页面查看最新内容后再修改（您填写的内容仍保留在下方）。"
+CONFLICT_MESSAGE = (
+    "保存失败：该记录已被他人修改。请刷新页面查看最新内容后再修改（您填写的内容仍保留在下方）。"
+)
 
 
 # Flask-Admin 2.2.1 ships a stale zh_Hans_CN catalogue: these strings come out in English.
@@ -151,7 +152,9 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return form_class
 
     def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
-        value = super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
+        value = super()._get_list_value(
+            context, model, name, column_formatters, column_type_formatters
+        )
         return "" if value is None else value
 
     # ---- who may do what ----
@@ -375,7 +378,9 @@ class ScopedModelView(SecureViewMixin, ModelView):
         writer = csv.writer(buf)
         writer.writerow([str(c[1]) for c in self._export_columns])
         for row in data:
-            writer.writerow([_csv_safe(self.get_export_value(row, c[0])) for c in self._export_columns])
+            writer.writerow(
+                [_csv_safe(self.get_export_value(row, c[0])) for c in self._export_columns]
+            )
         name = secure_filename(self.get_export_name(export_type="csv")) or "export.csv"
         return current_app.response_class(
             buf.getvalue().encode("utf-8"),

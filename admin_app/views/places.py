@@ -47,7 +47,10 @@ class PlaceView(ScopedModelView):
     column_filters = (equal_filter("level", "层级", options=list(PLACE_LEVELS)),)
     form_columns = ("code", "name")
     form_args = {
-        "code": {"label": "区划代码", "description": "12 位国家统计用区划代码；乡改镇等区划调整后在此更新。"},
+        "code": {
+            "label": "区划代码",
+            "description": "12 位国家统计用区划代码；乡改镇等区划调整后在此更新。",
+        },
         "name": {"label": "名称"},
     }
     duplicate_message = "保存失败：该区划代码已被其他地区使用。"

@@ -7,11 +7,11 @@ from flask_admin import expose
 from flask_admin.form import rules  # noqa: F401 - kept for subclasses' form rules
 from flask_login import current_user
 from wtforms import SelectField
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import audit, progress
-from ..documents import Allocation, DomainError, Place, Station, station_name
+from ..documents import DomainError, Place, Station, station_name
 from ..documents.constants import (
     ACCEPTANCE_RESULTS,
     BUILD_STATUSES,
@@ -49,14 +49,46 @@ class StationView(ScopedModelView):
     create_roles = ("province", "county")
     delete_roles = ("province", "county")
     role_hidden_fields = {
-        "station": ("build_status", "build_year", "filed_date", "acceptance_date", "acceptance_result", "acceptance_note"),
+        "station": (
+            "build_status",
+            "build_year",
+            "filed_date",
+            "acceptance_date",
+            "acceptance_result",
+            "acceptance_note",
+        ),
         "county": ("acceptance_date", "acceptance_result", "acceptance_note"),
     }
-    column_list = ("name", "place", "setup_mode", "build_status", "build_year", "filed_date", "acceptance_result", "staff")
+    column_list = (
+        "name",
+        "place",
+        "setup_mode",
+        "build_status",
+        "build_year",
+        "filed_date",
+        "acceptance_result",
+        "staff",
+    )
     column_details_list = (
-        "name", "place", "setup_mode", "sign_hung", "office_rooms", "service_rooms", "equipment",
-        "rules_posted", "staff", "build_status", "build_year", "filed_date", "acceptance_date",
-        "acceptance_result", "acceptance_note", "phone", "address", "updated_at", "updated_by",
+        "name",
+        "place",
+        "setup_mode",
+        "sign_hung",
+        "office_rooms",
+        "service_rooms",
+        "equipment",
+        "rules_posted",
+        "staff",
+        "build_status",
+        "build_year",
+        "filed_date",
+        "acceptance_date",
+        "acceptance_result",
+        "acceptance_note",
+        "phone",
+        "address",
+        "updated_at",
+        "updated_by",
     )
     column_export_list = column_details_list
     column_labels = {
@@ -100,7 +132,9 @@ class StationView(ScopedModelView):
         **_fmt,
         "setup_mode": lambda v, c, m, n: dict(SETUP_MODES).get(m.setup_mode, ""),
         "build_status": lambda v, c, m, n: dict(BUILD_STATUSES).get(m.build_status, ""),
-        "acceptance_result": lambda v, c, m, n: dict(ACCEPTANCE_RESULTS).get(m.acceptance_result, ""),
+        "acceptance_result": lambda v, c, m, n: dict(ACCEPTANCE_RESULTS).get(
+            m.acceptance_result, ""
+        ),
     }
     column_searchable_list = ("name",)
     column_sortable_list = ("name", "build_status", "build_year", "filed_date")
@@ -113,7 +147,11 @@ class StationView(ScopedModelView):
     form_args = {
         **{k: {"label": v} for k, v in column_labels.items() if k not in ("place", "township")},
         **{
-            k: {"label": label, "widget": ListWidget(prefix_label=False), "option_widget": CheckboxInput()}
+            k: {
+                "label": label,
+                "widget": ListWidget(prefix_label=False),
+                "option_widget": CheckboxInput(),
+            }
             for k, label in (
                 ("office_rooms", "办公区域"),
                 ("service_rooms", "服务功能区"),
@@ -149,10 +187,24 @@ class StationView(ScopedModelView):
             "所在乡镇（街道）", choices=[], validators=[InputRequired("请选择乡镇（街道）。")]
         ),
     }
-    form_columns = ("township", "setup_mode", "sign_hung", "office_rooms", "service_rooms",
-                    "equipment", "rules_posted", "staff", "build_status", "build_year",
-                    "filed_date", "acceptance_date", "acceptance_result", "acceptance_note",
-                    "phone", "address")
+    form_columns = (
+        "township",
+        "setup_mode",
+        "sign_hung",
+        "office_rooms",
+        "service_rooms",
+        "equipment",
+        "rules_posted",
+        "staff",
+        "build_status",
+        "build_year",
+        "filed_date",
+        "acceptance_date",
+        "acceptance_result",
+        "acceptance_note",
+        "phone",
+        "address",
+    )
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -209,17 +261,33 @@ class AllocationView(ScopedModelView):
     column_default_sort = "place"
     form_columns = ("plan_total", "target_2023", "target_2024", "note")
     form_args = {
-        "plan_total": {"label": "任务总数（附件1）", "description": "方案附件1所列该县（区）建设任务数。"},
+        "plan_total": {
+            "label": "任务总数（附件1）",
+            "description": "方案附件1所列该县（区）建设任务数。",
+        },
         "target_2023": {"label": "2023年建设任务", "description": "2023 年底前建成的个数。"},
-        "target_2024": {"label": "2024年建设任务", "description": "2024 年建成的个数；两年之和应等于任务总数。"},
+        "target_2024": {
+            "label": "2024年建设任务",
+            "description": "2024 年建成的个数；两年之和应等于任务总数。",
+        },
         "note": {"label": "备注"},
     }
     page_size = 50
 
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and not hasattr(form, "plan_total"):
+            form.target_2024.description = (
+                f"该县（区）任务总数（附件1）为 {obj.plan_total} 个；两年之和应等于它。"
+            )
+        return form
+
     def render(self, template, **kwargs):
         if template == self.list_template:
             rows = progress.county_rows(current_user)
-            kwargs["checks"] = progress.province_check(rows) if current_user.role == "province" else []
+            kwargs["checks"] = (
+                progress.province_check(rows) if current_user.role == "province" else []
+            )
             kwargs["totals"] = progress.total_row(rows)
         return super().render(template, **kwargs)
 
@@ -247,12 +315,18 @@ class AllocationView(ScopedModelView):
                 errors.append("请选择要导入的 Excel（.xlsx）或 CSV 文件。")
             else:
                 try:
-                    changes = read_allocation_table(upload.filename, upload.read(), self.get_query())
+                    changes = read_allocation_table(
+                        upload.filename, upload.read(), self.get_query()
+                    )
                 except AllocationImportError as exc:
                     errors = exc.errors
                 else:
                     saved = self._apply_import(changes)
-                    audit.record("import", None, detail=f"导入建设任务分配表 {upload.filename}：更新 {saved} 行")
+                    audit.record(
+                        "import",
+                        None,
+                        detail=f"导入建设任务分配表 {upload.filename}：更新 {saved} 行",
+                    )
                     flash(f"导入成功：更新了 {saved} 个县（区）的建设任务。", "success")
                     return redirect(url_for(".index_view"))
         return self.render("admin/allocation_import.html", errors=errors)
@@ -268,7 +342,9 @@ class AllocationView(ScopedModelView):
             allocation.version = expected + 1
             allocation.updated_by = current_user.username
             allocation.save(save_condition={"version": expected})
-            audit.record("update", allocation, changes=audit.diff(before, allocation.to_mongo().to_dict()))
+            audit.record(
+                "update", allocation, changes=audit.diff(before, allocation.to_mongo().to_dict())
+            )
             saved += 1
         return saved
 

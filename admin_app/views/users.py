@@ -7,7 +7,7 @@ from wtforms import PasswordField, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from .. import audit
-from ..documents import DomainError, Place, User
+from ..documents import DomainError, Place
 from ..documents.constants import LEVEL_DEPTH, ROLE_CAN_CREATE, ROLE_LEVEL, ROLES
 from .base import ScopedModelView, equal_filter
 
@@ -15,7 +15,17 @@ from .base import ScopedModelView, equal_filter
 class UserView(ScopedModelView):
     roles = ("province", "city", "county")
     edit_roles = roles
-    column_list = ("username", "display_name", "role", "place", "phone", "active", "must_change_password", "locked_until", "last_login_at")
+    column_list = (
+        "username",
+        "display_name",
+        "role",
+        "place",
+        "phone",
+        "active",
+        "must_change_password",
+        "locked_until",
+        "last_login_at",
+    )
     column_details_list = column_list + ("created_at", "created_by", "updated_at", "updated_by")
     column_export_list = column_list
     column_labels = {
@@ -46,7 +56,9 @@ class UserView(ScopedModelView):
     form_columns = ("username", "display_name", "role", "place_key", "phone", "active", "password")
     form_extra_fields = {
         "role": SelectField("角色", choices=[], validators=[InputRequired("请选择角色。")]),
-        "place_key": SelectField("所属地区", choices=[], validators=[InputRequired("请选择所属地区。")]),
+        "place_key": SelectField(
+            "所属地区", choices=[], validators=[InputRequired("请选择所属地区。")]
+        ),
         "password": PasswordField(
             "初始密码/重置密码",
             validators=[Optional()],
@@ -102,8 +114,10 @@ class UserView(ScopedModelView):
         key = form.place_key.data
         if key not in {k for k, _ in self._place_choices()}:
             raise DomainError("只能为您管辖范围内的地区设置账号。", "place_key")
-        if not is_created and model.pk == current_user.pk and (
-            model.role != current_user.role or not model.active or key != current_user.place
+        if (
+            not is_created
+            and model.pk == current_user.pk
+            and (model.role != current_user.role or not model.active or key != current_user.place)
         ):
             raise DomainError("不能修改自己的角色、地区或停用自己的账号。", "role")
         model.set_place(key)
