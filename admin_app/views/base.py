@@ -15,6 +15,7 @@ from bson.errors import InvalidId
 from bson.regex import Regex
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for subclasses
@@ -34,6 +35,7 @@ from wtforms import HiddenField
 
 from .. import audit
 from ..documents import DomainError, utcnow
+from ..documents.constants import PROVINCE_CODE
 
 TZ = ZoneInfo("Asia/Shanghai")
 SERVER_FIELDS = (
@@ -203,13 +205,43 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return obj
 
     def _log_denied(self, id) -> None:
-        """A guessed or foreign id: tell the audit log whether it exists outside the scope."""
+        """A foreign id was asked for: log it where only the province reads it.
+
+        Logging it in the actor's own scope would let the actor learn, from the audit
+        screen, whether a guessed id exists outside their place.
+        """
         try:
             exists = self.model.objects(pk=id).first()
         except (ValidationError, InvalidId, TypeError, ValueError):
             exists = None
         if exists is not None:
-            audit.record("denied", None, detail=f"{self.model._get_collection_name()}:{id}")
+            audit.record(
+                "denied",
+                None,
+                detail=f"{self.model._get_collection_name()}:{id}",
+                place_path=[PROVINCE_CODE],
+            )
+
+    def scoped_ids(self, ids):
+        """The records among `ids` inside the user's place (bad ids are ignored).
+
+        Flask-Admin's own bulk actions use `QuerySet.in_bulk()`, which drops the scope
+        filter; every bulk action here goes through this instead.
+        """
+        good = []
+        for raw in ids or []:
+            try:
+                good.append(self.object_id_converter(raw))
+            except (InvalidId, TypeError, ValueError):
+                continue
+        if not good:
+            return []
+        return list(self.get_query().filter(pk__in=good))
+
+    @action("delete", "删除", "确定删除所选记录吗？")
+    def action_delete(self, ids):
+        count = sum(1 for obj in self.scoped_ids(ids) if self.delete_model(obj))
+        flash(f"已删除 {count} 条记录。", "success")
 
     @expose("/api/file/")
     def api_file_view(self):
@@ -272,6 +304,12 @@ class ScopedModelView(SecureViewMixin, ModelView):
         flash(message if message.startswith("保存失败") else f"保存失败：{message}", "danger")
         return False
 
+    def after_save(self, model, is_created: bool, before: dict) -> None:
+        """Hook: work that follows a successful save (rosters, history)."""
+
+    def on_save_failed(self, model, is_created: bool) -> None:
+        """Hook: undo what check_model reserved when the save did not happen."""
+
     def _save(self, form, model, is_created: bool, expected_version: int | None):
         before = {} if is_created else model.to_mongo().to_dict()
         try:
@@ -289,12 +327,16 @@ class ScopedModelView(SecureViewMixin, ModelView):
                 model.version = expected_version + 1
                 model.save(save_condition={"version": expected_version})
         except DomainError as exc:
+            self.on_save_failed(model, is_created)
             return self._fail(form, exc.message, exc.field)
         except SaveConditionError:
+            self.on_save_failed(model, is_created)
             return self._fail(form, CONFLICT_MESSAGE)
         except NotUniqueError:
+            self.on_save_failed(model, is_created)
             return self._fail(form, self.duplicate_message)
         except ValidationError as exc:
+            self.on_save_failed(model, is_created)
             for name, err in (exc.errors or {}).items():
                 if hasattr(form, name):
                     self._fail(form, f"{self._label(name)}：{_cn_validation(err)}", name)
@@ -302,6 +344,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
                 self._fail(form, f"保存失败：{_cn_validation(exc)}")
             return False
         except OperationError as exc:
+            self.on_save_failed(model, is_created)
             # FerretDB reports a unique violation on update as a generic error.
             if "duplicate" in str(exc).lower() or "E11000" in str(exc):
                 return self._fail(form, self.duplicate_message)
@@ -313,6 +356,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
             model,
             changes=audit.diff(before, after),
         )
+        self.after_save(model, is_created, before)
         return True
 
     duplicate_message = "保存失败：已存在相同的记录。"

@@ -138,7 +138,7 @@ class UserView(ScopedModelView):
     @action("unlock", "解除锁定", "确定解除所选账号的登录锁定吗？")
     def action_unlock(self, ids):
         count = 0
-        for user in self.get_query().filter(pk__in=ids):
+        for user in self.scoped_ids(ids):
             user.locked_until = None
             user.failed_logins = 0
             user.save()

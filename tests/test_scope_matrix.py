@@ -1,0 +1,927 @@
+"""Place scoping, route by route: no role reaches a record outside its place.
+
+The matrix is built from three tables:
+
+* ROLE_PLACES (conftest): one user per role, all on the line 宁夏 → 银川市 → 兴庆区 →
+  掌政镇 → 春林村委会;
+* RECORDS: one record per model in several places (原州区 / 三营镇 far away, 通贵乡 next
+  door in the same county, 掌政镇 at home), each with texts that identify it on a page;
+* ROUTES: every route of a model view (list, search, details, edit, delete, actions,
+  exports, ajax, GridFS file) and the allocation table's own routes.
+
+For every (role, record outside the role's place, route) the route must show nothing
+of the record and change nothing in the database; for every (role, record inside,
+route) the same route must work as far as the role's permissions go (positive
+controls: without them the matrix would prove nothing). Anonymous requests and roles
+a view does not admit are covered over the whole url_map, and a test fails as soon as
+a new endpoint appears that this file does not cover.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote, urlsplit
+
+import pytest
+from bson import ObjectId
+from openpyxl import load_workbook
+
+from admin_app.auth import PUBLIC_ENDPOINTS
+from admin_app.documents import Allocation, AuditEntry, Place, Station, User, utcnow
+from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
+
+# --------------------------------------------------------------------------------------
+# Places
+# --------------------------------------------------------------------------------------
+PROVINCE = ROLE_PLACES["province"]
+YINCHUAN = "640100000000"  # 银川市
+XINGQING = "640104000000"  # 兴庆区
+ZHANGZHENG = "640104100000"  # 掌政镇 (home of the station and social_worker users)
+CHUNLIN = "640104100201"  # 春林村委会 (home of the village user)
+TONGGUI = "640104200000"  # 通贵乡: same county, other township
+YUANZHOU = "640402000000"  # 原州区, 固原市: far away
+SANYING = "640402100000"  # 三营镇, 原州区
+# Two townships without a station, for the create forms.
+FREE_INSIDE = "640104001000"  # 凤凰北街街道, 兴庆区
+FREE_OUTSIDE = "640402101000"  # 开城镇, 原州区
+EXTRA_PLACES = [
+    (FREE_INSIDE, "凤凰北街街道", "township", XINGQING, "街道"),
+    (FREE_OUTSIDE, "开城镇", "township", YUANZHOU, "镇"),
+]
+
+
+def _paths() -> dict[str, list[str]]:
+    paths: dict[str, list[str]] = {}
+    for code, _name, _level, parent, _kind in PLACES + EXTRA_PLACES:
+        paths[code] = (paths[parent] if parent else []) + [code]
+    return paths
+
+
+PATHS = _paths()
+
+# --------------------------------------------------------------------------------------
+# Roles and what each view admits (the policy under test; checked against the classes)
+# --------------------------------------------------------------------------------------
+ALL_ROLES = ("province", "city", "county", "station", "social_worker", "village")
+SCOPED_ROLES = ALL_ROLES[1:]  # the province sees everything: positive cases only
+
+
+@dataclass(frozen=True)
+class ViewPolicy:
+    model: type
+    open: tuple[str, ...]  # may open the view at all
+    edit: tuple[str, ...]
+    create: tuple[str, ...]
+    delete: tuple[str, ...]
+    details: bool
+    export: bool
+
+
+SUPERVISORS = ("province", "city", "county")
+POLICY = {
+    "stations": ViewPolicy(
+        Station,
+        ALL_ROLES,
+        ("province", "county", "station"),
+        ("province", "county"),
+        ("province", "county"),
+        True,
+        True,
+    ),
+    "allocations": ViewPolicy(
+        Allocation, SUPERVISORS, ("province", "county"), (), (), False, False
+    ),
+    "places": ViewPolicy(Place, ALL_ROLES, ("province",), (), (), False, True),
+    "users": ViewPolicy(User, SUPERVISORS, SUPERVISORS, SUPERVISORS, SUPERVISORS, True, True),
+    "audit": ViewPolicy(AuditEntry, SUPERVISORS + ("station",), (), (), (), True, True),
+}
+# Plain pages (no model): endpoint prefix -> roles admitted.
+PAGES = {"progress": SUPERVISORS, "admin": ALL_ROLES}
+# Endpoints with no record behind them, reachable without the matrix.
+NON_RECORD_ENDPOINTS = {
+    "auth.login",
+    "auth.logout",
+    "auth.change_password",
+    "static",
+    "admin.static",
+    "health",
+}
+
+# --------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rec:
+    name: str  # key in the `world` fixture
+    endpoint: str
+    place: str  # the place the record belongs to
+    search: str  # a term the view's search box finds it by
+    labels: tuple[str, ...]  # texts that betray it; labels[0] shows in its list and export
+
+    @property
+    def path(self) -> list[str]:
+        return PATHS[self.place]
+
+    def inside(self, role: str) -> bool:
+        return ROLE_PLACES[role] in self.path
+
+    def __str__(self) -> str:
+        return self.name
+
+
+RECORDS = [
+    Rec(
+        "station_sanying",
+        "stations",
+        SANYING,
+        "三营镇",
+        ("三营镇未成年人保护工作站", "MARK-ADDR-SANYING"),
+    ),
+    Rec(
+        "station_tonggui",
+        "stations",
+        TONGGUI,
+        "通贵乡",
+        ("通贵乡未成年人保护工作站", "MARK-ADDR-TONGGUI"),
+    ),
+    Rec(
+        "station_zhangzheng",
+        "stations",
+        ZHANGZHENG,
+        "掌政镇",
+        ("掌政镇未成年人保护工作站", "MARK-ADDR-ZHANGZHENG"),
+    ),
+    Rec("alloc_yuanzhou", "allocations", YUANZHOU, "原州", ("MARK-NOTE-YUANZHOU", "固原市原州区")),
+    Rec("alloc_xingqing", "allocations", XINGQING, "兴庆", ("MARK-NOTE-XINGQING",)),
+    Rec("user_yuanzhou", "users", YUANZHOU, "yz_county", ("MARK-USER-YUANZHOU", "固原市原州区")),
+    Rec("user_zhangzheng", "users", ZHANGZHENG, "zz_clerk", ("MARK-USER-ZHANGZHENG",)),
+    Rec("place_sanying", "places", SANYING, "三营", (SANYING, "三营镇")),
+    Rec("place_tonggui", "places", TONGGUI, "通贵", (TONGGUI, "通贵乡")),
+    # 掌政镇's name shows legitimately as the village's parent: only its code betrays it.
+    Rec("place_zhangzheng", "places", ZHANGZHENG, "掌政", (ZHANGZHENG,)),
+    Rec("place_chunlin", "places", CHUNLIN, "春林", (CHUNLIN,)),
+    Rec(
+        "audit_yuanzhou",
+        "audit",
+        YUANZHOU,
+        "yz_actor",
+        ("MARK-AUDIT-YUANZHOU", "MARK-DETAIL-YUANZHOU"),
+    ),
+    Rec(
+        "audit_zhangzheng",
+        "audit",
+        ZHANGZHENG,
+        "zz_actor",
+        ("MARK-AUDIT-ZHANGZHENG", "MARK-DETAIL-ZHANGZHENG"),
+    ),
+]
+
+# --------------------------------------------------------------------------------------
+# Routes
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    path: str  # formatted with ep, id, term
+    view_endpoint: str  # the Flask endpoint (after "<ep>.") it exercises
+    form: str | None = None  # which form builder supplies the POST body
+    only: tuple[str, ...] = ()  # model endpoints it exists on (empty: all)
+
+    def applies_to(self, ep: str) -> bool:
+        return not self.only or ep in self.only
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ROUTES = [
+    Route("list", "GET", "/{ep}/", "index_view"),
+    Route("search", "GET", "/{ep}/?search={term}", "index_view"),
+    Route("details", "GET", "/{ep}/details/?id={id}", "details_view"),
+    Route("edit_get", "GET", "/{ep}/edit/?id={id}", "edit_view"),
+    Route("edit_post", "POST", "/{ep}/edit/?id={id}", "edit_view", form="edit"),
+    Route("delete", "POST", "/{ep}/delete/", "delete_view", form="delete"),
+    Route("action_delete", "POST", "/{ep}/action/", "action_view", form="action_delete"),
+    Route(
+        "action_unlock",
+        "POST",
+        "/{ep}/action/",
+        "action_view",
+        form="action_unlock",
+        only=("users",),
+    ),
+    Route("export_csv", "GET", "/{ep}/export/csv/", "export"),
+    Route("export_xlsx", "GET", "/{ep}/export/xlsx/", "export"),
+    Route("ajax_lookup", "GET", "/{ep}/ajax/lookup/?name=x&query=y", "ajax_lookup"),
+    Route("ajax_update", "POST", "/{ep}/ajax/update/", "ajax_update", form="ajax_update"),
+    Route("api_file", "GET", "/{ep}/api/file/?id={id}&coll=fs&db=default", "api_file_view"),
+    Route("download", "GET", "/{ep}/download.xlsx", "download", only=("allocations",)),
+    Route("import", "POST", "/{ep}/import/", "import_view", form="import", only=("allocations",)),
+]
+ROUTES_BY_NAME = {r.name: r for r in ROUTES}
+READ_PAGES = {"list", "search"}
+NOT_FOUND_REDIRECTS = {
+    "details",
+    "edit_get",
+}  # a foreign id: "record does not exist" + back to list
+WRITES = {"edit_post", "delete", "action_delete", "action_unlock", "import"}
+EXPORTS = {"export_csv", "export_xlsx", "download"}
+CLOSED = {"ajax_lookup", "ajax_update", "api_file"}  # 404 for everyone
+ID_ROUTES = [
+    "details",
+    "edit_get",
+    "edit_post",
+    "delete",
+    "action_delete",
+    "action_unlock",
+    "ajax_update",
+    "api_file",
+]
+BAD_IDS = {
+    "random_objectid": str(ObjectId()),
+    "traversal": "../../etc",
+    "huge": "x" * 5000,
+}
+assert READ_PAGES | NOT_FOUND_REDIRECTS | WRITES | EXPORTS | CLOSED == set(ROUTES_BY_NAME)
+
+
+def _cases(inside: bool):
+    for rec in RECORDS:
+        for role in ALL_ROLES if inside else SCOPED_ROLES:
+            if rec.inside(role) != inside or role not in POLICY[rec.endpoint].open:
+                continue
+            for route in ROUTES:
+                if route.applies_to(rec.endpoint):
+                    yield pytest.param(role, rec, route, id=f"{role}-{rec}-{route}")
+
+
+OUTSIDE_CASES = list(_cases(inside=False))
+INSIDE_CASES = list(_cases(inside=True))
+FORBIDDEN = [
+    (role, ep)
+    for ep, roles in {**{e: p.open for e, p in POLICY.items()}, **PAGES}.items()
+    for role in ALL_ROLES
+    if role not in roles
+]
+
+# --------------------------------------------------------------------------------------
+# The world: the records above, in a fresh database for every test
+# --------------------------------------------------------------------------------------
+
+
+def _add_extra_places() -> None:
+    Place._get_collection().insert_many(
+        Place(
+            key=code,
+            code=code,
+            name=name,
+            level=level,
+            parent=parent,
+            kind=kind,
+            place=code,
+            place_path=PATHS[code],
+        )
+        .to_mongo()
+        .to_dict()
+        for code, name, level, parent, kind in EXTRA_PLACES
+    )
+    Place.forget_cache()
+
+
+def _user(rec: Rec, role: str) -> User:
+    user = User(
+        username=rec.search,
+        display_name=rec.labels[0],
+        role=role,
+        locked_until=utcnow() + timedelta(hours=1),
+        failed_logins=0,
+    )
+    user.set_place(rec.place)
+    user.save()
+    return user
+
+
+def _audit(rec: Rec) -> AuditEntry:
+    entry = AuditEntry(
+        actor=rec.search,
+        actor_role="county",
+        action="update",
+        target_type="stations",
+        target_label=rec.labels[0],
+        detail=rec.labels[1],
+        place_path=rec.path,
+    )
+    entry.save()
+    return entry
+
+
+@pytest.fixture
+def world(app):
+    _add_extra_places()
+    docs = {}
+    for rec in RECORDS:
+        if rec.endpoint == "stations":
+            docs[rec.name] = make_station(rec.place, address=rec.labels[1], setup_mode="standalone")
+        elif rec.endpoint == "allocations":
+            a = make_allocation(rec.place, 10)
+            a.note = rec.labels[0]
+            a.save()
+            docs[rec.name] = a
+        elif rec.endpoint == "users":
+            docs[rec.name] = _user(rec, "county" if rec.place == YUANZHOU else "station")
+        elif rec.endpoint == "places":
+            docs[rec.name] = Place.objects.get(pk=rec.place)
+        else:
+            docs[rec.name] = _audit(rec)
+    return docs
+
+
+def raw(doc) -> dict | None:
+    """The record as stored right now (None once deleted)."""
+    return type(doc)._get_collection().find_one({"_id": doc.pk})
+
+
+def snapshot(world) -> dict[str, dict]:
+    return {name: raw(doc) for name, doc in world.items()}
+
+
+def assert_unchanged(world, before: dict[str, dict], names=None) -> None:
+    """Every record still exists with the same version and the same fields."""
+    for name in names or world:
+        now = raw(world[name])
+        assert now is not None, f"{name} was deleted"
+        assert now.get("version") == before[name].get("version"), f"{name}: version changed"
+        assert now == before[name], f"{name} changed"
+
+
+_SESSIONS: dict[str, tuple[dict, str]] = {}  # role -> (the user as stored, its session cookie)
+
+
+def sign_in(app, role, **kw):
+    """A client logged in as `u_<role>`, a user of that role placed as in ROLE_PLACES.
+
+    Argon2 makes one log-in cost about half a second, so each role logs in for real once
+    (through /login); later tests store the very same user again (same id, hash and session
+    nonce, so load_user accepts it) and reuse that session cookie.
+    """
+    if role in _SESSIONS and not kw:
+        stored, cookie = _SESSIONS[role]
+        User._get_collection().insert_one(dict(stored))
+        client = app.test_client()
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        return client
+    user = make_user(f"u_{role}", role, ROLE_PLACES[role], **kw)
+    client = login_as(app, user)
+    if not kw:
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+        _SESSIONS[role] = (User._get_collection().find_one({"_id": user.pk}), cookie)
+    return client
+
+
+# --------------------------------------------------------------------------------------
+# Requests
+# --------------------------------------------------------------------------------------
+CSV_HEADER = "县区代码,县（区）,2023年建设任务,2024年建设任务,备注\n"
+
+
+def edit_data(ep: str, doc, role: str) -> dict:
+    """A valid, changed edit form (so only the scope can stop it)."""
+    v = str(getattr(doc, "version", None) or 0)  # audit entries have no version
+    if ep == "stations":
+        return {
+            "row_version": v,
+            "setup_mode": "dual",
+            "build_status": "planned",
+            "phone": "0951-9999999",
+            "address": "EDITED",
+        }
+    if ep == "allocations":
+        return {
+            "row_version": v,
+            "plan_total": str(doc.plan_total),
+            "target_2023": "3",
+            "target_2024": "2",
+            "note": "EDITED",
+        }
+    if ep == "places":
+        return {"row_version": v, "code": doc.code, "name": doc.name + "改"}
+    if ep == "users":
+        # The target place is one the editor may choose: pull the record into my scope.
+        key, user_role = (
+            (doc.place, doc.role) if ROLE_PLACES[role] in doc.place_path else (XINGQING, "county")
+        )
+        return {
+            "row_version": v,
+            "username": doc.username,
+            "display_name": "EDITED",
+            "role": user_role,
+            "place_key": key,
+            "phone": "",
+            "active": "y",
+        }
+    return {"row_version": v, "actor": "EDITED", "detail": "EDITED"}
+
+
+def import_file(place: str, rows=None):
+    info = Place.info(place)
+    body = CSV_HEADER + "".join(rows or [f"{info['code']},{info['name']},3,2,IMPORTED\n"])
+    return (io.BytesIO(body.encode("utf-8")), "alloc.csv")
+
+
+def form_for(route: Route, ep: str, doc, role: str):
+    pk = str(doc.pk)
+    return {
+        "edit": lambda: edit_data(ep, doc, role),
+        "delete": lambda: {"id": pk},
+        "action_delete": lambda: {"action": "delete", "rowid": pk},
+        "action_unlock": lambda: {"action": "unlock", "rowid": pk},
+        "ajax_update": lambda: {"list_form_pk": pk, "name": "EDITED", "note": "EDITED"},
+        "import": lambda: {"file": import_file(doc.place)},
+        None: lambda: None,
+    }[route.form]()
+
+
+def call(client, route: Route, ep: str, id: str, term: str = "", data=None):
+    url = route.path.format(ep=ep, id=quote(id, safe=""), term=quote(term, safe=""))
+    if route.method == "GET":
+        return client.get(url)
+    return client.post(
+        url, data=data, content_type="multipart/form-data" if route.form == "import" else None
+    )
+
+
+def request_record(client, route: Route, rec: Rec, doc, role: str):
+    return call(
+        client,
+        route,
+        rec.endpoint,
+        str(doc.pk),
+        rec.search,
+        form_for(route, rec.endpoint, doc, role),
+    )
+
+
+def body_text(resp) -> str:
+    """What a response shows: the page, the CSV, or every cell of an .xlsx file."""
+    data = resp.get_data()
+    if data[:2] == b"PK":  # an .xlsx file is a zip
+        wb = load_workbook(io.BytesIO(data), read_only=True)
+        cells = [
+            str(c)
+            for ws in wb.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if c is not None
+        ]
+        wb.close()
+        return "\n".join(cells)
+    text = data.decode("utf-8-sig")
+    if resp.mimetype == "text/csv":
+        return "\n".join(",".join(row) for row in csv.reader(io.StringIO(text)))
+    return text
+
+
+def assert_hidden(resp, rec: Rec, doc) -> None:
+    text = body_text(resp)
+    for label in (*rec.labels, str(doc.pk)):
+        assert label not in text, f"{rec.name} leaked: {label!r} in the response"
+
+
+def assert_shown(resp, rec: Rec) -> None:
+    assert rec.labels[0] in body_text(resp), f"{rec.name} missing: {rec.labels[0]!r}"
+
+
+def redirects_to(resp, path: str) -> bool:
+    return resp.status_code == 302 and urlsplit(resp.headers["Location"]).path == path
+
+
+# --------------------------------------------------------------------------------------
+# 1. Outside records: nothing shown, nothing changed, by any route
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "rec", "route"), OUTSIDE_CASES)
+def test_outside_record_is_out_of_reach(app, world, role, rec, route):
+    client = sign_in(app, role)
+    policy = POLICY[rec.endpoint]
+    doc = world[rec.name]
+    before = snapshot(world)
+
+    resp = request_record(client, route, rec, doc, role)
+
+    if route.name in READ_PAGES:
+        assert resp.status_code == 200
+        assert_hidden(resp, rec, doc)
+    elif route.name in NOT_FOUND_REDIRECTS:
+        assert redirects_to(resp, f"/{rec.endpoint}/"), resp.status_code
+        assert_hidden(resp, rec, doc)
+    elif route.name in EXPORTS:
+        if route.name == "download" or policy.export:
+            assert resp.status_code == 200
+            assert_hidden(resp, rec, doc)
+        else:
+            assert redirects_to(resp, f"/{rec.endpoint}/")
+    elif route.name in CLOSED:
+        assert resp.status_code == 404
+    elif route.name == "import" and role in policy.edit:
+        assert resp.status_code == 200
+        assert "import-errors" in resp.get_data(as_text=True)
+        assert "不在您的管辖范围内" in resp.get_data(as_text=True)
+    else:  # a write: bounced back to the list
+        assert resp.status_code == 302, resp.status_code
+    assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Positive controls: inside records, the same routes, as far as the role may go
+# --------------------------------------------------------------------------------------
+
+
+def expect_written(rec: Rec, route: Route, doc, before: dict) -> None:
+    now = raw(doc)
+    if route.name in ("delete", "action_delete"):
+        assert now is None, f"{rec.name} was not deleted"
+        return
+    assert now is not None
+    if route.name == "action_unlock":
+        assert now.get("locked_until") is None
+        return
+    assert now["version"] == before["version"] + 1, "version not bumped"
+    field = {
+        "stations": "address",
+        "allocations": "note",
+        "places": "name",
+        "users": "display_name",
+    }[rec.endpoint]
+    if route.name == "import":
+        assert now["target_2023"] == 3 and now["note"] == "IMPORTED"
+    else:
+        assert now[field] != before[field]
+
+
+def may_write(policy: ViewPolicy, route: Route, role: str) -> bool:
+    if route.name in ("delete", "action_delete"):
+        return role in policy.delete
+    if route.name == "action_unlock":
+        return True  # any user of the view may unlock accounts inside its place
+    return role in policy.edit
+
+
+@pytest.mark.parametrize(("role", "rec", "route"), INSIDE_CASES)
+def test_inside_record_is_reachable(app, world, role, rec, route):
+    client = sign_in(app, role)
+    policy = POLICY[rec.endpoint]
+    doc = world[rec.name]
+    before = snapshot(world)
+
+    resp = request_record(client, route, rec, doc, role)
+
+    if route.name in READ_PAGES:
+        assert resp.status_code == 200
+        assert_shown(resp, rec)
+    elif route.name == "details":
+        if policy.details:
+            assert resp.status_code == 200
+            assert_shown(resp, rec)
+        else:
+            assert redirects_to(resp, f"/{rec.endpoint}/")
+    elif route.name == "edit_get":
+        if role in policy.edit:
+            assert resp.status_code == 200
+            assert 'name="row_version"' in resp.get_data(as_text=True)
+        else:
+            assert redirects_to(resp, f"/{rec.endpoint}/")
+    elif route.name in EXPORTS:
+        if route.name == "download" or policy.export:
+            assert resp.status_code == 200
+            assert_shown(resp, rec)
+        else:
+            assert redirects_to(resp, f"/{rec.endpoint}/")
+    elif route.name in CLOSED:
+        assert resp.status_code == 404
+    elif may_write(policy, route, role):
+        assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+        expect_written(rec, route, doc, before[rec.name])
+        others = [r.name for r in RECORDS if r.endpoint == rec.endpoint and r is not rec]
+        assert_unchanged(world, before, others)  # and nothing else of its kind
+        return
+    else:
+        assert resp.status_code == 302
+    assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Guessed ids: a random ObjectId, a path, 5,000 characters
+# --------------------------------------------------------------------------------------
+GUESS_ROLES = {ep: ("province", policy.open[-1]) for ep, policy in POLICY.items()}
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS.values(), ids=BAD_IDS.keys())
+@pytest.mark.parametrize(
+    ("role", "ep", "route"),
+    [
+        pytest.param(role, ep, ROUTES_BY_NAME[r], id=f"{role}-{ep}-{r}")
+        for ep, roles in GUESS_ROLES.items()
+        for role in roles
+        for r in ID_ROUTES
+        if ROUTES_BY_NAME[r].applies_to(ep)
+    ],
+)
+def test_guessed_id_finds_nothing(app, world, role, ep, route, bad_id):
+    client = sign_in(app, role)
+    before = snapshot(world)
+    data = {
+        "edit": {"row_version": "0", "name": "EDITED"},
+        "delete": {"id": bad_id},
+        "action_delete": {"action": "delete", "rowid": bad_id},
+        "action_unlock": {"action": "unlock", "rowid": bad_id},
+        "ajax_update": {"list_form_pk": bad_id, "name": "EDITED"},
+        None: None,
+    }[route.form]
+
+    resp = call(client, route, ep, bad_id, data=data)
+
+    expected = 404 if route.name in CLOSED else 302
+    assert resp.status_code == expected
+    if route.name in NOT_FOUND_REDIRECTS:
+        assert redirects_to(resp, f"/{ep}/")
+    assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 4. Creating: never in a place outside; the form does not even offer one
+# --------------------------------------------------------------------------------------
+
+
+def create_data(ep: str, place: str, username: str) -> dict:
+    """A valid create form for a record in `place` (views that create nothing get the same)."""
+    if ep == "stations":
+        return {"township": place, "setup_mode": "standalone", "build_status": "planned"}
+    if ep == "users":
+        return {
+            "username": username,
+            "display_name": "新账号",
+            "role": "station",
+            "place_key": place,
+            "password": "Newpass@2026x",
+            "active": "y",
+        }
+    return {
+        "plan_total": "5",
+        "code": "640402102000",
+        "name": "新乡",
+        "actor": "CREATED",
+        "place": place,
+    }
+
+
+def record_counts() -> dict[str, int]:
+    """Records per model (audit entries: only the ones a create form could have made)."""
+    counts = {ep: p.model.objects.count() for ep, p in POLICY.items() if ep != "audit"}
+    counts["audit"] = AuditEntry.objects(actor="CREATED").count()
+    return counts
+
+
+CREATE_TARGETS = {  # endpoint -> (a place outside every scoped role, a place inside the county)
+    "stations": (FREE_OUTSIDE, FREE_INSIDE),
+    "users": (SANYING, ZHANGZHENG),
+    "allocations": (YUANZHOU, XINGQING),
+    "places": (FREE_OUTSIDE, FREE_INSIDE),
+    "audit": (YUANZHOU, XINGQING),
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "ep"), [(r, ep) for ep, p in POLICY.items() for r in SCOPED_ROLES if r in p.open]
+)
+def test_create_outside_place_is_refused(app, world, role, ep):
+    client = sign_in(app, role)
+    outside, _ = CREATE_TARGETS[ep]
+    counts, before = record_counts(), snapshot(world)
+
+    form = client.get(f"/{ep}/new/")
+    resp = client.post(f"/{ep}/new/", data=create_data(ep, outside, "new_outsider"))
+
+    assert resp.status_code in (200, 302)  # the form again with an error, or bounced
+    assert record_counts() == counts
+    assert_unchanged(world, before)
+    if role in POLICY[ep].create:
+        assert form.status_code == 200
+        page = form.get_data(as_text=True)
+        assert f'value="{outside}"' not in page, "an outside place is offered"
+        assert Place.name_of(outside) not in page, "an outside place is offered"
+    else:
+        assert redirects_to(form, f"/{ep}/")
+
+
+@pytest.mark.parametrize(("role", "ep"), [(r, ep) for ep, p in POLICY.items() for r in p.open])
+def test_create_inside_place(app, world, role, ep):
+    """Positive control: a role allowed to create does so inside its place; others cannot."""
+    client = sign_in(app, role)
+    _, inside = CREATE_TARGETS[ep]
+    counts = record_counts()
+
+    form = client.get(f"/{ep}/new/")
+    resp = client.post(f"/{ep}/new/", data=create_data(ep, inside, "new_insider"))
+
+    if role in POLICY[ep].create:
+        assert form.status_code == 200 and f'value="{inside}"' in form.get_data(as_text=True)
+        assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+        assert record_counts() == {**counts, ep: counts[ep] + 1}
+        new = POLICY[ep].model.objects(place=inside).order_by("-created_at").first()
+        assert ROLE_PLACES[role] in new.place_path
+    else:
+        assert redirects_to(form, f"/{ep}/") and redirects_to(resp, f"/{ep}/")
+        assert record_counts() == counts
+
+
+# --------------------------------------------------------------------------------------
+# 5. Edits cannot carry a record out of the scope
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["city", "county"])
+def test_user_cannot_be_moved_out_of_scope(app, world, role):
+    client = sign_in(app, role)
+    doc = world["user_zhangzheng"]
+    before = snapshot(world)
+    data = {**edit_data("users", doc, role), "place_key": SANYING}
+    resp = client.post(f"/users/edit/?id={doc.pk}", data=data)
+    assert resp.status_code == 200  # the form comes back with an error
+    assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 6. The allocation table's import: a file naming a county outside is refused whole
+# --------------------------------------------------------------------------------------
+IMPORT_FILES = {
+    "by_code": [f"{YUANZHOU},,3,2,X\n"],
+    "by_name": [",原州区,3,2,X\n"],
+    "mixed_with_own_county": [f"{XINGQING},兴庆区,3,2,X\n", f"{YUANZHOU},原州区,3,2,X\n"],
+}
+
+
+@pytest.mark.parametrize("rows", IMPORT_FILES.values(), ids=IMPORT_FILES.keys())
+@pytest.mark.parametrize("role", ["city", "county"])
+def test_allocation_import_outside_county_refused(app, world, role, rows):
+    client = sign_in(app, role)
+    before = snapshot(world)
+    resp = client.post(
+        "/allocations/import/",
+        data={"file": import_file(XINGQING, rows)},
+        content_type="multipart/form-data",
+    )
+    if role in POLICY["allocations"].edit:
+        assert resp.status_code == 200
+        assert "不在您的管辖范围内" in resp.get_data(as_text=True)
+    else:
+        assert redirects_to(resp, "/allocations/")
+    assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 7. Pages without a model: progress and home show only figures inside the place
+# --------------------------------------------------------------------------------------
+
+
+OUTSIDE_COUNTY_TEXTS = ("原州区", YUANZHOU, "三营镇")
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_pages_show_only_the_place(app, world, role):
+    client = sign_in(app, role)
+    home = client.get("/")
+    assert home.status_code == 200
+    in_scope = [r for r in RECORDS if r.endpoint == "stations" and r.inside(role)]
+    assert f'<h3 id="fig-stations">{len(in_scope)}</h3>' in home.get_data(as_text=True)
+    progress = client.get("/progress/")
+    if role not in PAGES["progress"]:
+        assert progress.status_code == 403
+        pages = [home]
+    else:
+        assert progress.status_code == 200
+        assert f'data-key="{XINGQING}"' in progress.get_data(as_text=True)  # own county shown
+        pages = [home, progress]
+    for page in pages:
+        text = page.get_data(as_text=True)
+        if role == "province":  # positive control: the far county is there for the province
+            assert page is home or f'data-key="{YUANZHOU}"' in text
+        else:
+            for leak in OUTSIDE_COUNTY_TEXTS:
+                assert leak not in text, f"{leak!r} on {page.request.path}"
+
+
+# --------------------------------------------------------------------------------------
+# 8. Whole url_map: strangers go to the log-in page, other roles get 403, nothing uncovered
+# --------------------------------------------------------------------------------------
+
+
+def concrete_requests(app, prefix: str | None = None):
+    """(method, url) for every rule (of one view when `prefix` is given)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        if prefix is not None and not rule.endpoint.startswith(prefix + "."):
+            continue
+        url = rule.rule.replace("<export_type>", "csv")
+        assert "<" not in url, f"no sample value for {rule.rule}"
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule.endpoint, method, url
+
+
+def _probe(client, method, url, world):
+    some_id = str(world["station_zhangzheng"].pk)
+    if method == "GET":
+        return client.get(url, query_string={"id": some_id})
+    return client.post(url, data={"id": some_id, "rowid": some_id, "action": "delete"})
+
+
+def test_anonymous_is_sent_to_login_everywhere(app, world):
+    client = app.test_client()
+    before = snapshot(world)
+    seen = []
+    for endpoint, method, url in concrete_requests(app):
+        resp = _probe(client, method, url, world)
+        assert redirects_to(resp, "/login"), (endpoint, method, url, resp.status_code)
+        seen.append(endpoint)
+    assert {e.split(".")[0] for e in seen} >= set(POLICY) | set(PAGES)
+    assert_unchanged(world, before)
+
+
+@pytest.mark.parametrize(("role", "ep"), FORBIDDEN, ids=[f"{r}-{e}" for r, e in FORBIDDEN])
+def test_role_without_the_view_gets_403(app, world, role, ep):
+    client = sign_in(app, role)
+    before = snapshot(world)
+    probes = list(concrete_requests(app, ep))
+    assert probes
+    for endpoint, method, url in probes:
+        resp = _probe(client, method, url, world)
+        assert resp.status_code == 403, (endpoint, method, url, resp.status_code)
+    assert_unchanged(world, before)
+
+
+def test_pending_password_change_reaches_no_record(app, world):
+    client = sign_in(app, "county", must_change=True)
+    for endpoint, method, url in concrete_requests(app):
+        if endpoint in NON_RECORD_ENDPOINTS:
+            continue
+        resp = _probe(client, method, url, world)
+        assert redirects_to(resp, "/password"), (endpoint, method, url, resp.status_code)
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    covered = {f"{ep}.{r.view_endpoint}" for ep in POLICY for r in ROUTES if r.applies_to(ep)}
+    covered |= {f"{ep}.create_view" for ep in POLICY}  # section 4
+    covered |= {"progress.index", "admin.index"}  # section 7
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
+    assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
+    assert covered <= endpoints, (
+        f"matrix names endpoints that no longer exist: {covered - endpoints}"
+    )
+
+
+def test_policy_table_matches_the_views(app):
+    """POLICY above is what the view classes say (a change must be made in both)."""
+    (admin,) = app.extensions["admin"]
+    views = {v.endpoint: v for v in admin._views}
+    views[admin.index_view.endpoint] = admin.index_view
+    assert set(views) == set(POLICY) | set(PAGES)
+    for ep, p in POLICY.items():
+        v = type(views[ep])
+        create = v.edit_roles if v.create_roles is None else v.create_roles
+        delete = v.edit_roles if v.delete_roles is None else v.delete_roles
+        assert (set(v.roles), set(v.edit_roles), set(create), set(delete)) == (
+            set(p.open),
+            set(p.edit),
+            set(p.create),
+            set(p.delete),
+        ), ep
+        assert (v.can_view_details, v.can_export) == (p.details, p.export), ep
+        assert views[ep].model is p.model
+    for ep, roles in PAGES.items():
+        assert set(type(views[ep]).roles) == set(roles), ep
+
+
+# --------------------------------------------------------------------------------------
+# 9. A refused id must not tell whether a record exists outside the place
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["city", "county"])
+def test_refused_lookup_is_not_an_existence_oracle(app, world, role):
+    """The user probes one real outside id and one random id, then reads their own audit log."""
+    client = sign_in(app, role)
+    real, fake = str(world["station_sanying"].pk), str(ObjectId())
+    for id_ in (real, fake):
+        assert redirects_to(client.get(f"/stations/details/?id={id_}"), "/stations/")
+    log = client.get("/audit/export/csv/")
+    assert log.status_code == 200
+    text = body_text(log)
+    assert (real in text) == (fake in text), "the audit log shows which guessed id exists outside"
