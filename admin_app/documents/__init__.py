@@ -1,12 +1,40 @@
 """mongoengine Documents, one module per aggregate."""
 
 from .audit import AUDIT_ACTIONS, AuditEntry
-from .base import DomainError, ScopedDocument, utcnow
+from .base import DomainError, ScopedDocument, local_today, utcnow
+from .child import (
+    Benefit,
+    Child,
+    ChildHistory,
+    Guardian,
+    IdNumberIndex,
+    Roster,
+    TransferTrace,
+    check_id_number,
+    mask_id,
+    mask_phone,
+)
 from .place import FormerName, Place
 from .station import Allocation, StaffMember, Station, station_name
 from .user import User, check_password_strength
+from .visit import VISIT_KINDS, PlannedVisit, VisitBook, VisitRecord
 
 __all__ = [
+    "VISIT_KINDS",
+    "Benefit",
+    "Child",
+    "ChildHistory",
+    "Guardian",
+    "IdNumberIndex",
+    "PlannedVisit",
+    "Roster",
+    "TransferTrace",
+    "VisitBook",
+    "VisitRecord",
+    "check_id_number",
+    "local_today",
+    "mask_id",
+    "mask_phone",
     "AUDIT_ACTIONS",
     "Allocation",
     "AuditEntry",

@@ -3,9 +3,10 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from ..documents import Allocation, AuditEntry, Place, Station, User
+from ..documents import Allocation, AuditEntry, Child, Place, Station, User
 from .audit_log import AuditView
 from .base import HomeView
+from .children import ChildView
 from .places import PlaceView
 from .stations import AllocationView, ProgressView, StationView
 from .users import UserView
@@ -19,6 +20,7 @@ def init_admin(app) -> Admin:
         index_view=HomeView(name="首页", url="/", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="admin/wbz_master.html", swatch="default"),
     )
+    admin.add_view(ChildView(Child, name="儿童档案", category="一人一档", endpoint="children"))
     admin.add_view(
         StationView(Station, name="未保站登记", category="站点建设", endpoint="stations")
     )

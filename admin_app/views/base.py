@@ -18,6 +18,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
+from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for subclasses
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -31,7 +32,7 @@ from mongoengine.errors import (
     ValidationError,
 )
 from werkzeug.utils import secure_filename
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 
 from .. import audit
 from ..documents import DomainError, utcnow
@@ -85,6 +86,30 @@ def _list_formatter(view, value, *args):
     return "、".join(str(v) for v in value) if value else ""
 
 
+def _blank_to_none(value):
+    return None if value in ("", None, "None") else value
+
+
+class BlankChoiceConverter(CustomModelConverter):
+    """Optional choice fields start blank ('（未选择）') instead of on their first option."""
+
+    def convert(self, model, field, field_args):
+        unbound = super().convert(model, field, field_args)
+        if (
+            unbound is not None
+            and getattr(unbound, "field_class", None) is SelectField
+            and getattr(field, "choices", None)
+            and not getattr(field, "required", True)
+            and getattr(field, "default", None) is None
+        ):
+            unbound.kwargs["choices"] = [("", "（未选择）")] + list(
+                unbound.kwargs.get("choices", [])
+            )
+            unbound.kwargs["coerce"] = _blank_to_none
+            unbound.kwargs["validate_choice"] = False  # mongoengine checks the value on save
+        return unbound
+
+
 class SecureViewMixin:
     """Role checks: a logged-in user without the role gets 403, a stranger the log-in page."""
 
@@ -117,6 +142,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
     role_hidden_fields: dict[str, tuple[str, ...]] = {}  # role -> form fields it may not set
 
     form_base_class = FlaskForm
+    model_form_converter = BlankChoiceConverter
     page_size = 50
     can_set_page_size = True
     can_view_details = True

@@ -1,0 +1,300 @@
+"""The rules of the 一人一档 archive that span documents: review, uniqueness, history, transfer.
+
+Views call these; they never touch IdNumberIndex, ChildHistory or rosters themselves.
+"""
+
+from bson import ObjectId
+from flask import url_for
+from markupsafe import Markup
+from pymongo.errors import DuplicateKeyError
+
+from . import audit, roster
+from .documents import Child, ChildHistory, DomainError, IdNumberIndex, Place, TransferTrace, utcnow
+from .documents.base import local_today
+from .documents.constants import (
+    BENEFIT_STATUSES,
+    BENEFITS,
+    CATEGORIES,
+    CHILD_STATUSES,
+    DISABILITY_GRADES,
+    DISABILITY_KINDS,
+    GENDERS,
+    GUARDIANSHIP,
+    HUKOU_STATUSES,
+    NO_ID_REASONS,
+    REVIEW_STATUSES,
+    REVIEW_WORKDAYS,
+    RISK_LEVELS,
+    ROLE_VILLAGE,
+    ROLES,
+    SCHOOL_STATUSES,
+    VISIT_FREQUENCIES,
+)
+from .workdays import add_workdays
+
+FIELD_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "id_number": "身份证号码",
+    "no_id_reason": "无身份证号码原因",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "hukou_status": "户籍状况",
+    "place": "居住村（居）",
+    "address": "详细住址",
+    "school_status": "就学状况",
+    "school_name": "学校",
+    "disability_kind": "残疾类别",
+    "disability_grade": "残疾等级",
+    "serious_illness": "患重病",
+    "illness_note": "疾病情况",
+    "categories": "困境类别",
+    "guardianship": "监护状况",
+    "guardians": "监护人及家庭成员",
+    "benefits": "享受或申请的保障政策",
+    "risk_level": "风险等级",
+    "risk_reason": "风险原因",
+    "visit_frequency": "走访频次",
+    "director": "责任儿童主任",
+    "status": "档案状态",
+    "status_date": "状态变更日期",
+    "status_reason": "状态变更原因",
+    "review_status": "审核状态",
+    "review_due": "审核期限",
+}
+_CHOICES = {
+    "gender": GENDERS,
+    "no_id_reason": NO_ID_REASONS,
+    "hukou_status": HUKOU_STATUSES,
+    "school_status": SCHOOL_STATUSES,
+    "disability_kind": DISABILITY_KINDS,
+    "disability_grade": DISABILITY_GRADES,
+    "categories": CATEGORIES,
+    "guardianship": GUARDIANSHIP,
+    "risk_level": RISK_LEVELS,
+    "visit_frequency": tuple((a, b) for a, b, _ in VISIT_FREQUENCIES),
+    "status": CHILD_STATUSES,
+    "review_status": REVIEW_STATUSES,
+}
+
+
+def display(child: Child) -> dict[str, str]:
+    """Each labelled field of an archive as the text a person reads."""
+    out = {}
+    for field in FIELD_LABELS:
+        value = getattr(child, field, None)
+        choices = dict(_CHOICES.get(field, ()))
+        if field == "place":
+            text = Place.full_name_of(value)
+        elif field in ("guardians", "benefits"):
+            text = "；".join(_embedded_text(v) for v in value or [])
+        elif isinstance(value, list):
+            text = "、".join(choices.get(v, v) for v in value)
+        elif isinstance(value, bool):
+            text = "是" if value else "否"
+        elif hasattr(value, "year"):
+            text = f"{value.year}年{value.month}月{value.day}日"
+        else:
+            text = choices.get(value, value) if value is not None else ""
+        out[field] = str(text or "")
+    return out
+
+
+def _embedded_text(item) -> str:
+    data = item.to_mongo().to_dict() if hasattr(item, "to_mongo") else dict(item)
+    if "kind" in data:
+        return f"{dict(BENEFITS).get(data.get('kind'), '')}（{dict(BENEFIT_STATUSES).get(data.get('status'), '')}）"
+    return " ".join(
+        str(v) for k, v in data.items() if v not in (None, "", True, False) and k != "_cls"
+    )
+
+
+def prepare(child: Child, user, is_created: bool, village: str | None) -> None:
+    """Before saving: place, the archive's rules, the review rule, the 身份证 reservation."""
+    if village:
+        allowed = Place.info(village)
+        if allowed is None or user.place not in allowed["place_path"]:
+            raise DomainError("只能选择您管辖范围内的村（居）。", "village")
+        if not is_created and village != child.place:
+            raise DomainError("儿童迁往其他村（居）请使用“迁移”功能。", "village")
+        child.set_place(village)
+    if is_created and child.pk is None:
+        child.id = ObjectId()
+    child.check()
+    if user.role == ROLE_VILLAGE:
+        due = add_workdays(local_today(), REVIEW_WORKDAYS)
+        child.review_status, child.review_due, child.review_due_exact = (
+            "pending",
+            due.due,
+            due.exact,
+        )
+        child.reviewed_by = child.reviewed_at = None
+    elif is_created:
+        child.review_status, child.reviewed_by, child.reviewed_at = (
+            "reviewed",
+            user.username,
+            utcnow(),
+        )
+    if child.id_number:
+        reserve_id_number(child, user)
+
+
+def reserve_id_number(child: Child, user) -> None:
+    """Claim the 身份证 number for this child, or refuse with where the other archive is."""
+    coll = IdNumberIndex._get_collection()
+    existing = coll.find_one({"_id": child.id_number})
+    if existing and existing["child"] != str(child.pk):
+        if user.place in (existing.get("place_path") or []):
+            link = url_for("children.details_view", id=existing["child"])
+            raise DomainError(
+                Markup('该身份证号码已建档，请勿重复建档：<a href="{}">查看已有档案</a>。').format(
+                    link
+                ),
+                "id_number",
+            )
+        raise DomainError(
+            "该身份证号码已在其他地区建档，请联系县（区）民政局核实，不能重复建档。", "id_number"
+        )
+    if not existing:
+        try:
+            coll.insert_one(
+                {
+                    "_id": child.id_number,
+                    "child": str(child.pk),
+                    "place_path": list(child.place_path),
+                }
+            )
+        except DuplicateKeyError as exc:  # someone else took it a moment ago
+            raise DomainError("该身份证号码刚刚已被建档，请刷新后核实。", "id_number") from exc
+        child._reserved_id_number = child.id_number
+
+
+def release_reservation(child: Child) -> None:
+    """The save failed: give back a number reserved for it."""
+    number = getattr(child, "_reserved_id_number", None)
+    if number:
+        IdNumberIndex._get_collection().delete_one({"_id": number, "child": str(child.pk)})
+
+
+def after_save(child: Child, user, is_created: bool, before: dict, note: str = "") -> None:
+    """After saving: the old number freed, the roster row, the history entry."""
+    old_number = before.get("id_number")
+    if old_number and old_number != child.id_number:
+        IdNumberIndex._get_collection().delete_one({"_id": old_number, "child": str(child.pk)})
+    if child.id_number:
+        IdNumberIndex._get_collection().update_one(
+            {"_id": child.id_number}, {"$set": {"place_path": list(child.place_path)}}
+        )
+    roster.put(child)
+    old = display(Child._from_son(before)) if before else {}
+    new = display(child)
+    changes = {FIELD_LABELS[k]: [old.get(k, ""), v] for k, v in new.items() if old.get(k, "") != v}
+    add_history(child, user, "建档" if is_created else "修改", changes, note)
+
+
+def add_history(
+    child: Child, user, action: str, changes: dict | None = None, note: str = ""
+) -> None:
+    """Append one entry to the child's history ($push: atomic, nothing read)."""
+    entry = {
+        "at": utcnow(),
+        "by": getattr(user, "username", str(user)),
+        "by_name": getattr(user, "display_name", ""),
+        "role": dict(ROLES).get(getattr(user, "role", ""), ""),
+        "action": action,
+        "changes": changes or {},
+        "note": note or "",
+    }
+    ChildHistory._get_collection().update_one(
+        {"_id": str(child.pk)}, {"$push": {"entries": entry}}, upsert=True
+    )
+
+
+def history(child_id) -> list[dict]:
+    """The history entries of an archive, newest first."""
+    doc = ChildHistory._get_collection().find_one({"_id": str(child_id)})
+    return list(reversed((doc or {}).get("entries", [])))
+
+
+def review(child: Child, user, note: str = "") -> None:
+    """The township 儿童督导员 reviews an archive pending since a 儿童主任's change."""
+    if child.review_status != "pending":
+        raise DomainError("该档案不需要审核。")
+    expected = child.version
+    child.review_status, child.reviewed_by, child.reviewed_at = "reviewed", user.username, utcnow()
+    child.version = expected + 1
+    child.updated_by, child.updated_at = user.username, utcnow()
+    child.save(save_condition={"version": expected})
+    roster.put(child)
+    add_history(child, user, "审核通过", {"审核状态": ["待督导员审核", "已审核"]}, note)
+    audit.record(
+        "update", child, changes={"review_status": ["pending", "reviewed"]}, detail="档案审核"
+    )
+
+
+def likely_duplicates(child: Child) -> list[dict]:
+    """Other archives of the same township with the same name, birth date and village."""
+    doc = roster.Roster._get_collection().find_one({"_id": child.township}) or {}
+    return [
+        {"id": cid, **row}
+        for cid, row in (doc.get("rows") or {}).items()
+        if cid != str(child.pk)
+        and row.get("name") == child.name
+        and row.get("birth") == child.birth_date.isoformat()
+        and row.get("village") == child.place
+    ]
+
+
+def transfer(child: Child, to_village: str, user, reason: str) -> None:
+    """Move an archive to another township: the new station receives it with its history;
+    the old one keeps a read-only trace."""
+    target = Place.info(to_village)
+    if target is None or target["level"] != "village":
+        raise DomainError("请选择迁入的村（居）。", "to_village")
+    if not (reason or "").strip():
+        raise DomainError("请填写迁移原因。", "reason")
+    if to_village == child.place:
+        raise DomainError("迁入地与现居住地相同。", "to_village")
+    old_place, old_township, old_path = child.place, child.township, list(child.place_path)
+    expected = child.version
+    child.set_place(to_village)
+    child.transferred_from = (
+        old_township if child.township != old_township else child.transferred_from
+    )
+    child.version = expected + 1
+    child.updated_by, child.updated_at = user.username, utcnow()
+    child.save(save_condition={"version": expected})
+    if child.township != old_township:
+        roster.remove(child.pk, old_township)
+        trace = TransferTrace(
+            child=str(child.pk),
+            child_name=child.name,
+            to_place=to_village,
+            reason=reason,
+            moved_by=user.username,
+        )
+        trace.set_place(old_place)
+        trace.save()
+    roster.put(child)
+    from .documents.visit import VisitBook
+
+    VisitBook._get_collection().update_one(
+        {"_id": str(child.pk)}, {"$set": {"place_path": list(child.place_path)}}
+    )
+    if child.id_number:
+        IdNumberIndex._get_collection().update_one(
+            {"_id": child.id_number}, {"$set": {"place_path": list(child.place_path)}}
+        )
+    add_history(
+        child,
+        user,
+        "迁移",
+        {"居住村（居）": [Place.full_name_of(old_place), Place.full_name_of(to_village)]},
+        reason,
+    )
+    audit.record(
+        "update", child, changes={"place": [old_place, to_village]}, detail=f"迁移：{reason}"
+    )
+    audit.record(
+        "update", child, place_path=old_path, detail=f"迁出至 {Place.full_name_of(to_village)}"
+    )

@@ -1,0 +1,250 @@
+"""一人一档: the child archive and the small _id-keyed documents around it.
+
+FerretDB on SQLite pushes only `_id` equality down to SQL; every other filter reads the
+whole collection. So everything a page needs is reachable by `_id`:
+- `Child`: the archive itself (by its id);
+- `ChildHistory` (_id = child id): the growing change history, kept out of `Child`;
+- `IdNumberIndex` (_id = 身份证 number): uniqueness and the duplicate check;
+- `Roster` (_id = township key): one compact row per child of the township, from which
+  list pages, searches and to-dos are computed (see admin_app/roster.py);
+- `TransferTrace`: the read-only trace a township keeps of a child who moved away.
+"""
+
+from datetime import date
+
+from mongoengine import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    ListField,
+    StringField,
+)
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from .base import DomainError, ScopedDocument, local_today, utcnow
+from .constants import (
+    BENEFIT_STATUSES,
+    BENEFITS,
+    CATEGORIES,
+    CHILD_STATUSES,
+    DISABILITY_GRADES,
+    DISABILITY_KINDS,
+    ETHNICITIES,
+    GENDERS,
+    GUARDIAN_SITUATIONS,
+    GUARDIANSHIP,
+    HUKOU_STATUSES,
+    NO_ID_REASONS,
+    RELATIONS,
+    REVIEW_STATUSES,
+    RISK_LEVELS,
+    SCHOOL_STATUSES,
+    VILLAGE,
+    VISIT_FREQUENCIES,
+)
+
+FREQUENCY_CHOICES = tuple((value, label) for value, label, _ in VISIT_FREQUENCIES)
+
+
+def check_id_number(number: str) -> tuple[str, date, str]:
+    """Validate a 身份证 number; return (normalised number, birth date, gender M/F)."""
+    raw = (number or "").strip().upper().replace(" ", "")
+    try:
+        value = ric.validate(raw)
+    except StdnumError as exc:
+        reason = {
+            "InvalidLength": "应为 18 位",
+            "InvalidFormat": "格式不正确（前 17 位应为数字，最后一位为数字或 X）",
+            "InvalidChecksum": "校验位不正确，请核对号码",
+            "InvalidComponent": "其中的出生日期或地区码无效",
+        }.get(type(exc).__name__, "无效")
+        raise DomainError(f"身份证号码{reason}。", "id_number") from exc
+    if len(value) != 18:
+        raise DomainError("身份证号码应为 18 位。", "id_number")
+    gender = "M" if int(value[16]) % 2 else "F"
+    return value, ric.get_birth_date(value), gender
+
+
+def mask_id(number: str | None) -> str:
+    """640104********1234."""
+    if not number:
+        return ""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else "****"
+
+
+def mask_phone(phone: str | None) -> str:
+    """139****1234."""
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+class Guardian(EmbeddedDocument):
+    """A guardian or family member (三(二), 4.2)."""
+
+    name = StringField(required=True, max_length=50)
+    relation = StringField(required=True, choices=RELATIONS)
+    id_number = StringField(max_length=18)
+    phone = StringField(max_length=20)
+    situation = StringField(choices=GUARDIAN_SITUATIONS, default="home")
+    is_guardian = BooleanField(default=True)
+    note = StringField(max_length=200)
+
+    def __str__(self):
+        return f"{self.name}（{dict(RELATIONS).get(self.relation, '')}）"
+
+
+class Benefit(EmbeddedDocument):
+    """A benefit received or applied for (4.1.2–4.1.5)."""
+
+    kind = StringField(required=True, choices=BENEFITS)
+    status = StringField(required=True, choices=BENEFIT_STATUSES, default="receiving")
+    since = DateField()
+    note = StringField(max_length=200)
+
+    def __str__(self):
+        return (
+            f"{dict(BENEFITS).get(self.kind, '')}（{dict(BENEFIT_STATUSES).get(self.status, '')}）"
+        )
+
+
+class Child(ScopedDocument):
+    """A child's archive. `place` is the village (村/居) the child lives in."""
+
+    name = StringField(required=True, max_length=50)
+    gender = StringField(required=True, choices=GENDERS)
+    id_number = StringField(max_length=18)
+    no_id_reason = StringField(choices=NO_ID_REASONS)
+    birth_date = DateField(required=True)
+    ethnicity = StringField(choices=ETHNICITIES, default="汉族")
+    hukou_status = StringField(choices=HUKOU_STATUSES, default="local")
+    address = StringField(max_length=200)
+    school_status = StringField(choices=SCHOOL_STATUSES)
+    school_name = StringField(max_length=100)
+    disability_kind = StringField(choices=DISABILITY_KINDS, default="none")
+    disability_grade = StringField(choices=DISABILITY_GRADES)
+    serious_illness = BooleanField(default=False)
+    illness_note = StringField(max_length=200)
+    categories = ListField(StringField(choices=CATEGORIES))
+    guardianship = StringField(choices=GUARDIANSHIP, default="normal")
+    guardians = ListField(EmbeddedDocumentField(Guardian))
+    benefits = ListField(EmbeddedDocumentField(Benefit))
+    risk_level = StringField(choices=RISK_LEVELS, default="low")
+    risk_reason = StringField(max_length=500)
+    visit_frequency = StringField(choices=FREQUENCY_CHOICES, default="quarterly")
+    director = StringField(max_length=40)  # user name of the responsible 儿童主任
+    status = StringField(choices=CHILD_STATUSES, default="active")
+    status_date = DateField()
+    status_reason = StringField(max_length=200)
+    review_status = StringField(choices=REVIEW_STATUSES, default="reviewed")
+    review_due = DateField()
+    review_due_exact = BooleanField(default=True)
+    reviewed_by = StringField()
+    reviewed_at = DateTimeField()
+    photo_ids = ListField(StringField())
+    transferred_from = StringField()  # township key of the previous station
+
+    meta = {"collection": "children", "indexes": ["place_path"], "ordering": ["name"]}
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def township(self) -> str:
+        return self.place_path[3] if len(self.place_path) > 3 else ""
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    def check(self, today: date | None = None) -> None:
+        """The archive's own rules, each with a Chinese message for its field."""
+        from .place import Place
+
+        today = today or local_today()
+        if not self.birth_date:
+            raise DomainError("请填写出生日期。", "birth_date")
+        if self.birth_date > today:
+            raise DomainError("出生日期不能晚于今天。", "birth_date")
+        if self.id_number:
+            number, birth, gender = check_id_number(self.id_number)
+            self.id_number = number
+            if birth != self.birth_date:
+                raise DomainError(
+                    f"出生日期与身份证号码不一致（号码中为 {birth.year}年{birth.month}月{birth.day}日）。",
+                    "birth_date",
+                )
+            if gender != self.gender:
+                raise DomainError(
+                    f"性别与身份证号码不一致（号码中为{dict(GENDERS)[gender]}）。", "gender"
+                )
+            self.no_id_reason = None
+        elif not self.no_id_reason:
+            raise DomainError("没有身份证号码时，请选择原因（如无户籍）。", "no_id_reason")
+        if self.status == "active" and self.age_on(today) >= 18:
+            raise DomainError("该儿童已满 18 周岁，不能以“在册”状态建档。", "birth_date")
+        if self.disability_kind and self.disability_kind != "none" and not self.disability_grade:
+            raise DomainError("请填写残疾等级。", "disability_grade")
+        if self.status != "active" and not (self.status_date and self.status_reason):
+            raise DomainError("变更档案状态时须填写日期和原因。", "status_reason")
+        if self.status_date and self.status_date > today:
+            raise DomainError("状态变更日期不能晚于今天。", "status_date")
+        if self.risk_level == "high" and not (self.risk_reason or "").strip():
+            raise DomainError("高风险须填写风险原因。", "risk_reason")
+        row = Place.info(self.place)
+        if row is None or row["level"] != VILLAGE:
+            raise DomainError("请选择儿童居住的村（居）。", "village")
+        for g in self.guardians or []:
+            if g.id_number:
+                try:
+                    g.id_number = check_id_number(g.id_number)[0]
+                except DomainError as exc:
+                    raise DomainError(f"监护人 {g.name} 的{exc.message}", "guardians") from exc
+
+
+class ChildHistory(Document):
+    """The change history of one archive: _id is the child's id, entries only appended."""
+
+    id = StringField(primary_key=True)
+    entries = ListField(DictField())  # {at, by, role, action, changes: {field: [old, new]}, note}
+
+    meta = {"collection": "child_history"}
+
+
+class IdNumberIndex(Document):
+    """身份证 number → child id: the unique key, checked by _id."""
+
+    id = StringField(primary_key=True)
+    child = StringField(required=True)
+    place_path = ListField(StringField())
+
+    meta = {"collection": "child_id_numbers"}
+
+
+class Roster(Document):
+    """One township's compact list rows: rows[child_id] = {field: value}."""
+
+    id = StringField(primary_key=True)  # township key
+    rows = DictField()
+    rebuilt_at = DateTimeField()
+
+    meta = {"collection": "rosters"}
+
+
+class TransferTrace(ScopedDocument):
+    """What the old station keeps after a child moved to another township."""
+
+    child = StringField(required=True)
+    child_name = StringField()
+    to_place = StringField()
+    moved_on = DateField(default=local_today)
+    reason = StringField(max_length=200)
+    moved_by = StringField()
+    at = DateTimeField(default=utcnow)
+
+    meta = {"collection": "transfer_traces", "indexes": ["place_path"]}

@@ -1,0 +1,67 @@
+"""To-dos computed from the data, never typed: per user, inside the user's place."""
+
+from datetime import date, timedelta
+
+from . import roster
+from .documents.base import local_today
+from .documents.constants import FREQUENCY_DAYS
+
+
+def _d(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _turns_18(birth: date) -> date:
+    try:
+        return birth.replace(year=birth.year + 18)
+    except ValueError:  # born on 29 February
+        return date(birth.year + 18, 3, 1)
+
+
+def todo_rows(rows: list[dict], kind: str, today: date | None = None) -> list[dict]:
+    """The rows a to-do of `kind` is about (only archives still 在册)."""
+    today = today or local_today()
+    active = [r for r in rows if r.get("status") == "active"]
+    if kind == "review":
+        return [r for r in active if r.get("review") == "pending"]
+    if kind == "review_overdue":
+        return [
+            r
+            for r in active
+            if r.get("review") == "pending" and r.get("review_due") and _d(r["review_due"]) < today
+        ]
+    if kind == "visit_overdue":
+        return [r for r in active if r.get("next_visit") and _d(r["next_visit"]) < today]
+    if kind == "visit_soon":
+        soon = today + timedelta(days=7)
+        return [r for r in active if r.get("next_visit") and today <= _d(r["next_visit"]) <= soon]
+    if kind == "turning_18":
+        limit = today + timedelta(days=90)
+        return [r for r in active if today <= _turns_18(_d(r["birth"])) <= limit]
+    if kind == "high_risk_unvisited":
+        out = []
+        for r in active:
+            if r.get("risk") != "high":
+                continue
+            window = FREQUENCY_DAYS.get(r.get("frequency"), 30)
+            last = _d(r.get("last_visit"))
+            if last is None or (today - last).days > window:
+                out.append(r)
+        return out
+    return []
+
+
+KINDS = (
+    "review",
+    "review_overdue",
+    "visit_overdue",
+    "visit_soon",
+    "turning_18",
+    "high_risk_unvisited",
+)
+
+
+def counts(user, today: date | None = None) -> dict[str, int]:
+    """How many archives each to-do concerns, for the landing page."""
+    rows = roster.rows_for(user)
+    return {kind: len(todo_rows(rows, kind, today)) for kind in KINDS}
