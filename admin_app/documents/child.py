@@ -171,6 +171,7 @@ class Child(ScopedDocument):
             raise DomainError("请填写出生日期。", "birth_date")
         if self.birth_date > today:
             raise DomainError("出生日期不能晚于今天。", "birth_date")
+        self.id_number = (self.id_number or "").strip() or None
         if self.id_number:
             number, birth, gender = check_id_number(self.id_number)
             self.id_number = number

@@ -55,6 +55,7 @@ CONFLICT_MESSAGE = (
 # Flask-Admin 2.2.1 ships a stale zh_Hans_CN catalogue: these strings come out in English.
 FLASH_CN = {
     "Failed to save record.": "保存失败，请按表单中的红色提示修改后重新提交（您填写的内容仍保留）。",
+    "Failed to create record.": "保存失败，请按表单中的红色提示修改后重新提交（您填写的内容仍保留）。",
     "Permission denied.": "您没有执行该操作的权限。",
 }
 

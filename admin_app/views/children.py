@@ -49,6 +49,13 @@ def age(birth: date, on: date | None = None) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+class OpenSelectField(SelectField):
+    """A select whose value the domain checks (archive.prepare), with its own message."""
+
+    def pre_validate(self, form):
+        pass
+
+
 class Row:
     """A roster row shaped like a record for Flask-Admin's list and export."""
 
@@ -249,7 +256,8 @@ class ChildView(ScopedModelView):
         "status_reason",
     )
     form_extra_fields = {
-        "village": SelectField(
+        # archive.prepare() refuses a village outside the user's place with its own message
+        "village": OpenSelectField(
             "居住村（居）", choices=[], validators=[InputRequired("请选择居住的村（居）。")]
         ),
     }
