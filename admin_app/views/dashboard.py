@@ -4,7 +4,6 @@ from .. import progress, todos
 from ..documents import Place, Station, User
 from ..documents.constants import BUILT, ROLES
 
-
 TODO_LABELS = (
     ("review_overdue", "审核已超期的档案"),
     ("review", "待督导员审核的档案"),
