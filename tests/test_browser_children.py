@@ -1,0 +1,66 @@
+"""End to end in Chromium: a village 儿童主任 creates an archive; the township 督导员 reviews it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from stdnum.cn import ric
+
+from admin_app.documents import Child
+from tests.conftest import PASSWORD, make_user
+from tests.test_browser import browser, live_server, pytestmark  # noqa: F401 - shared fixtures
+
+FAILURE_SCREENSHOT = "/tmp/browser_children_failure.png"  # noqa: S108
+BODY = "64010420150304124"
+ID_NUMBER = BODY + ric.calc_check_digit(BODY + "0")
+
+
+def log_in(page, username):
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#todos")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_village_director_creates_and_supervisor_reviews(browser):
+    page = browser.page
+    make_user("cl_director", "village", "640104100201", display_name="春林村儿童主任")
+    make_user("zz_supervisor", "station", "640104100000", display_name="掌政镇儿童督导员")
+    try:
+        log_in(page, "cl_director")
+        page.goto("/children/new/")
+        page.fill("#name", "马小花 & <测试>")
+        page.select_option("#gender", "F")
+        page.fill("#id_number", ID_NUMBER)
+        page.fill("#birth_date", "2015-03-04")
+        page.check("input[name=categories][value=left_behind]")
+        page.select_option("#guardianship", "both_away")
+        page.click("input[type=submit][value=保存]")
+        expect(page).to_have_url(re.compile(r"/children/$"))
+        expect(page.locator("table.model-list")).to_contain_text("马小花 & <测试>")
+        expect(page.locator("table.model-list")).to_contain_text("待审核")
+        child = Child.objects.get()
+        assert child.review_status == "pending" and child.created_by == "cl_director"
+
+        log_in(page, "zz_supervisor")
+        expect(page.locator("#todo-review .badge")).to_have_text("1")
+        page.click("#todo-review")
+        expect(page.locator("#todo-banner")).to_contain_text("待审核的档案")
+        page.locator("table.model-list tbody tr", has_text="马小花").locator(
+            "a.icon", has=page.locator(".fa-eye")
+        ).click()
+        expect(page.locator("#review-banner")).to_contain_text("待乡镇（街道）儿童督导员审核")
+        page.click("#review-button")
+        expect(page.locator(".alert-success")).to_contain_text("已审核")
+        expect(page.locator("#child-history")).to_contain_text("审核通过")
+        child.reload()
+        assert (child.review_status, child.reviewed_by) == ("reviewed", "zz_supervisor")
+        page.goto("/")
+        expect(page.locator("#todo-review .badge")).to_have_text("0")
+    except BaseException:
+        page.screenshot(path=FAILURE_SCREENSHOT, full_page=True)
+        raise
+    assert browser.problems == []
