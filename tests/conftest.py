@@ -7,12 +7,16 @@ Never a mock of MongoDB. With MONGODB_URI set, the tests use that server instead
 import os
 import re
 import socket
+import threading
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import mongoengine
 import pytest
+from playwright.sync_api import sync_playwright
 from pymongo import MongoClient
+from werkzeug.serving import make_server
 
 from admin_app import create_app
 from admin_app.db import EmbeddedServer
@@ -205,6 +209,58 @@ def login_as(app, user):
 
 def audit_actions(**filters):
     return [e.action for e in AuditEntry.objects(**filters).order_by("at")]
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def live_server(app):
+    """The session app served over HTTP from a daemon thread, with CSRF protection on."""
+    csrf_before = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        app.config["WTF_CSRF_ENABLED"] = csrf_before
+
+
+@pytest.fixture
+def browser(live_server):
+    """A Chromium page whose relative URLs go to the live server, and what went wrong on it."""
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = chromium.new_context(
+                base_url=live_server, locale="zh-CN", viewport={"width": 1400, "height": 900}
+            )
+            context.set_default_timeout(15_000)
+            try:
+                page = context.new_page()
+                problems = []  # JavaScript errors and 5xx responses
+                page.on("pageerror", lambda exc: problems.append(f"JS: {exc}"))
+                page.on(
+                    "response",
+                    lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None,
+                )
+                yield SimpleNamespace(page=page, problems=problems)
+            finally:
+                context.close()
+        finally:
+            chromium.close()
 
 
 def text(response) -> str:

@@ -7,24 +7,13 @@ log-in page, the menu, the allocation list, the edit form and the progress page.
 
 import os
 import re
-import threading
-from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
 from admin_app.documents import Allocation
-from tests.conftest import PASSWORD, free_port, make_allocation, make_station, make_user
+from tests.conftest import CHROMIUM, PASSWORD, make_allocation, make_station, make_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # Fixed paths for humans to look at (the brief asks for /tmp/browser_progress.png).
 SCREENSHOT = "/tmp/browser_progress.png"  # noqa: S108
 SPLIT_ERROR_SCREENSHOT = "/tmp/browser_split_error.png"  # noqa: S108
@@ -36,48 +25,6 @@ YUANZHOU = "640402000000"  # 固原市原州区: another city, out of the user's
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Debian Chromium not found at {CHROMIUM}"
 )
-
-
-@pytest.fixture
-def live_server(app):
-    """The session app served over HTTP from a daemon thread, with CSRF protection on."""
-    csrf_before = app.config["WTF_CSRF_ENABLED"]
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        app.config["WTF_CSRF_ENABLED"] = csrf_before
-
-
-@pytest.fixture
-def browser(live_server):
-    """A Chromium page whose relative URLs go to the live server, and what went wrong on it."""
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = chromium.new_context(
-                base_url=live_server, locale="zh-CN", viewport={"width": 1400, "height": 900}
-            )
-            context.set_default_timeout(15_000)
-            try:
-                page = context.new_page()
-                problems = []  # JavaScript errors and 5xx responses
-                page.on("pageerror", lambda exc: problems.append(f"JS: {exc}"))
-                page.on(
-                    "response",
-                    lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None,
-                )
-                yield SimpleNamespace(page=page, problems=problems)
-            finally:
-                context.close()
-        finally:
-            chromium.close()
 
 
 def county_data():

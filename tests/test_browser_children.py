@@ -8,7 +8,7 @@ from stdnum.cn import ric
 
 from admin_app.documents import Child
 from tests.conftest import PASSWORD, make_user
-from tests.test_browser import browser, live_server, pytestmark  # noqa: F401 - shared fixtures
+from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 FAILURE_SCREENSHOT = "/tmp/browser_children_failure.png"  # noqa: S108
 BODY = "64010420150304124"
