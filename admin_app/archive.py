@@ -276,11 +276,14 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
         trace.set_place(old_place)
         trace.save()
     roster.put(child)
+    from .attachments import move
     from .documents.visit import VisitBook
 
-    VisitBook._get_collection().update_one(
-        {"_id": str(child.pk)}, {"$set": {"place_path": list(child.place_path)}}
-    )
+    books = VisitBook._get_collection()
+    books.update_one({"_id": str(child.pk)}, {"$set": {"place_path": list(child.place_path)}})
+    book = books.find_one({"_id": str(child.pk)}, {"visits.photo_ids": 1}) or {}
+    visit_photos = [i for v in book.get("visits", []) for i in v.get("photo_ids", [])]
+    move(list(child.photo_ids or []) + visit_photos, list(child.place_path))
     if child.id_number:
         IdNumberIndex._get_collection().update_one(
             {"_id": child.id_number}, {"$set": {"place_path": list(child.place_path)}}

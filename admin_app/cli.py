@@ -68,6 +68,15 @@ def create_admin(username, display_name, password):
     click.echo(f"已创建自治区账号 {username}，首次登录须修改密码。")
 
 
+@click.command("rebuild-rosters")
+def rebuild_rosters():
+    """从儿童档案重建各乡镇（街道）的列表索引（异常中断或手工改库之后使用）。"""
+    from .roster import rebuild
+
+    click.echo(f"已重建列表索引：{rebuild()} 份档案。")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(create_admin)
+    app.cli.add_command(rebuild_rosters)

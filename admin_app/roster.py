@@ -83,6 +83,8 @@ def rows_for(user) -> list[dict]:
                 continue
             row["id"] = cid
             row["township"] = township
+            row.setdefault("next_visit", None)
+            row.setdefault("last_visit", None)
             out.append(row)
     return out
 

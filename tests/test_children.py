@@ -269,3 +269,14 @@ def test_domain_rules_hold_outside_the_screens():
         Child(
             name="x", gender="M", birth_date=date(2015, 3, 4), id_number=GIRL, place="nowhere"
         ).check()
+
+
+def test_rosters_can_be_rebuilt_from_the_archives(app, users):
+    c = login_as(app, users["station"])
+    create(c)
+    before = roster.rows_for(users["station"])
+    roster.Roster._get_collection().delete_many({})
+    assert roster.rows_for(users["station"]) == []
+    r = app.test_cli_runner().invoke(args=["rebuild-rosters"])
+    assert "1 份档案" in r.output
+    assert roster.rows_for(users["station"]) == before

@@ -1,5 +1,6 @@
 """mongoengine Documents, one module per aggregate."""
 
+from .attachment import Attachment
 from .audit import AUDIT_ACTIONS, AuditEntry
 from .base import DomainError, ScopedDocument, local_today, utcnow
 from .child import (
@@ -20,6 +21,7 @@ from .user import User, check_password_strength
 from .visit import VISIT_KINDS, PlannedVisit, VisitBook, VisitRecord
 
 __all__ = [
+    "Attachment",
     "VISIT_KINDS",
     "Benefit",
     "Child",

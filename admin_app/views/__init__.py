@@ -10,6 +10,7 @@ from .children import ChildView
 from .places import PlaceView
 from .stations import AllocationView, ProgressView, StationView
 from .users import UserView
+from .visits import VisitView
 
 
 def init_admin(app) -> Admin:
@@ -21,6 +22,7 @@ def init_admin(app) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/wbz_master.html", swatch="default"),
     )
     admin.add_view(ChildView(Child, name="儿童档案", category="一人一档", endpoint="children"))
+    admin.add_view(VisitView(name="走访记录", category="一人一档", endpoint="visits"))
     admin.add_view(
         StationView(Station, name="未保站登记", category="站点建设", endpoint="stations")
     )

@@ -5,9 +5,10 @@ admin_app/roster.py), never the children collection; details and edit read one a
 by id through the scoped base view.
 """
 
+import io
 from datetime import date
 
-from flask import flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_login import current_user
@@ -15,7 +16,7 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import archive, roster
+from .. import archive, attachments, audit, roster
 from ..documents import DomainError, Place, mask_id, mask_phone
 from ..documents.base import local_today
 from ..documents.constants import (
@@ -409,11 +410,57 @@ class ChildView(ScopedModelView):
                 can_review=current_user.role == "station" and child.review_status == "pending",
                 can_transfer=current_user.role in ("station", "social_worker"),
                 duplicates=archive.likely_duplicates(child),
+                photos=attachments.listing(child.photo_ids),
                 today=local_today(),
             )
         if template == self.list_template:
             kwargs["todo_label"] = TODO_FILTERS.get(request.args.get("todo", ""))
         return super().render(template, **kwargs)
+
+    @expose("/attach/", methods=("POST",))
+    def attach_view(self):
+        """Upload a photo or scan to the archive."""
+        child = self.get_one(request.form.get("id"))
+        if child is None:
+            flash("记录不存在或不在您的管辖范围内。", "danger")
+            return redirect(url_for(".index_view"))
+        if not self.can_edit:
+            flash("您没有上传附件的权限。", "danger")
+            return redirect(url_for(".details_view", id=child.pk))
+        upload = request.files.get("file")
+        try:
+            data = upload.read() if upload else b""
+            attachments.store(
+                child,
+                upload.filename if upload else "",
+                data,
+                current_user,
+                note=request.form.get("note", ""),
+            )
+        except DomainError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash("附件已上传。", "success")
+        return redirect(url_for(".details_view", id=child.pk))
+
+    @expose("/attachment/")
+    def attachment_view(self):
+        """Show or download an attachment, only inside the user's place; every showing is logged."""
+        att = attachments.get_in_scope(request.args.get("id", ""), current_user)
+        if att is None:
+            abort(404)
+        audit.record(
+            "download",
+            None,
+            place_path=list(att.place_path),
+            detail=f"附件 {att.filename}（档案 {att.child}）",
+        )
+        return send_file(
+            io.BytesIO(att.data),
+            mimetype=att.content_type,
+            as_attachment=request.args.get("download") == "1",
+            download_name=att.filename,
+        )
 
     @expose("/review/", methods=("POST",))
     def review_view(self):

@@ -1,0 +1,89 @@
+"""Storing and serving attachments: type by content (not by name), size limit, scope, audit."""
+
+import hashlib
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from . import archive, audit
+from .documents import Child, DomainError
+from .documents.attachment import Attachment
+from .documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
+
+SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes really are (JPEG, PNG or PDF), else None."""
+    return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
+
+
+def store(
+    child: Child, filename: str, data: bytes, user, visit: str | None = None, note: str = ""
+) -> Attachment:
+    """Check and save one upload for an archive (optionally a visit of it)."""
+    if not data:
+        raise DomainError("请选择要上传的文件。", "file")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise DomainError(
+            f"文件超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，请压缩后再上传。", "file"
+        )
+    kind = sniff(data)
+    if kind is None or kind not in ATTACHMENT_TYPES:
+        raise DomainError("只能上传 JPG、PNG 图片或 PDF 扫描件。", "file")
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[
+        :200
+    ] or f"附件{ATTACHMENT_TYPES[kind]}"
+    att = Attachment(
+        child=str(child.pk),
+        visit=visit,
+        place_path=list(child.place_path),
+        filename=name,
+        content_type=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        note=(note or "")[:200],
+        uploaded_by=user.username,
+    )
+    att.save()
+    if visit is None:
+        Child._get_collection().update_one({"_id": child.pk}, {"$push": {"photo_ids": str(att.pk)}})
+        child.photo_ids = [*(child.photo_ids or []), str(att.pk)]
+    archive.add_history(child, user, "上传附件", {"附件": ["", name]})
+    audit.record("create", child, detail=f"上传附件 {name}（{len(data)} 字节）")
+    return att
+
+
+def get_in_scope(attachment_id: str, user) -> Attachment | None:
+    """The attachment by id when it lies inside the user's place, else None."""
+    try:
+        att = Attachment.objects(pk=ObjectId(attachment_id)).first()
+    except (InvalidId, TypeError):
+        return None
+    if att is None or user.place not in (att.place_path or []):
+        return None
+    return att
+
+
+def listing(ids) -> list[dict]:
+    """Name, type and size of attachments (without their bytes), by id."""
+    coll = Attachment._get_collection()
+    out = []
+    for i in ids or []:
+        doc = coll.find_one({"_id": ObjectId(i)}, {"data": 0}) if ObjectId.is_valid(i) else None
+        if doc:
+            doc["id"] = str(doc.pop("_id"))
+            out.append(doc)
+    return out
+
+
+def move(ids, place_path: list[str]) -> None:
+    """Follow a transferred archive: the attachments' scope moves with it (by _id)."""
+    coll = Attachment._get_collection()
+    for i in ids or []:
+        coll.update_one({"_id": ObjectId(i)}, {"$set": {"place_path": place_path}})

@@ -1,0 +1,368 @@
+"""Home visits (附件2 五): the yearly plan and the visit records of one child.
+
+Everything goes through the child's `VisitBook` by `_id` (= the child's id): one read by
+`_id`, then `$push` / `$set` on that one document. After every change the roster row's
+visit dates, the archive history and the audit log are updated.
+"""
+
+from datetime import date, timedelta
+from uuid import uuid4
+
+from mongoengine.errors import SaveConditionError, ValidationError
+
+from . import archive, audit, roster
+from .documents import DomainError, PlannedVisit, VisitBook, VisitRecord, utcnow
+from .documents.base import local_today
+from .documents.constants import FREQUENCY_DAYS, RISK_LEVELS, VISIT_FREQUENCIES
+from .documents.visit import VISIT_KINDS
+from .visits_book import visit_dates
+
+KIND_LABELS = dict(VISIT_KINDS)
+RISK_LABELS = dict(RISK_LEVELS)
+FREQUENCY_LABELS = {k: label for k, label, _ in VISIT_FREQUENCIES}
+FINDINGS = (
+    ("guardianship", "监护情况"),
+    ("living", "生活情况"),
+    ("study", "学习情况"),
+    ("health", "健康情况"),
+)
+TEXT_LIMITS = {
+    "visitors": 200,
+    "guardianship": 1000,
+    "living": 1000,
+    "study": 1000,
+    "health": 1000,
+    "services": 1000,
+    "risk_reason": 500,
+    "follow_up_of": 200,
+}
+TEXT_LABELS = {
+    "visitors": "走访人员",
+    **dict(FINDINGS),
+    "services": "提供的服务",
+    "risk_reason": "风险原因",
+    "follow_up_of": "回访的服务事项",
+}
+MATCH_DAYS = 7  # a visit fulfils a planned visit due up to this many days after it
+
+
+def cn(value) -> str:
+    """YYYY年M月D日."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def book_of(child) -> VisitBook | None:
+    """The child's visit book (one read by _id), or None before the first plan or visit."""
+    return VisitBook.objects(pk=str(child.pk)).first()
+
+
+def _collection():
+    return VisitBook._get_collection()
+
+
+def _require_active(child, what: str) -> None:
+    if child.status != "active":
+        raise DomainError(f"该档案已不在册，不能再{what}。")
+
+
+def _refresh(child, user, action: str, changes: dict, note: str = "") -> None:
+    """The roster row's visit dates and the archive history, after a change to the book."""
+    dates = visit_dates(child.pk)
+    roster.set_visit_dates(
+        child,
+        date.fromisoformat(dates["next_visit"]) if dates["next_visit"] else None,
+        date.fromisoformat(dates["last_visit"]) if dates["last_visit"] else None,
+    )
+    archive.add_history(child, user, action, changes, note)
+
+
+def _push_plans(child, entries: list[PlannedVisit]) -> None:
+    for entry in entries:
+        entry.validate()
+    _collection().update_one(
+        {"_id": str(child.pk)},
+        {
+            "$push": {"plan": {"$each": [e.to_mongo().to_dict() for e in entries]}},
+            "$set": {"place_path": list(child.place_path)},
+        },
+        upsert=True,
+    )
+
+
+# ---- the plan (5.1) ----
+def make_year_plan(
+    child, year: int, user, start: date | None = None, today: date | None = None
+) -> list[date]:
+    """Plan the visits of the rest of `year` at the child's visit frequency.
+
+    The first date is `start` when given, else the later of today (or 1 January of a
+    future year) and the last visit plus one interval. A date is skipped when a visit is
+    already planned within half an interval of it (so generating twice adds nothing).
+    Returns the dates added.
+    """
+    today = today or local_today()
+    _require_active(child, "制定走访计划")
+    if year < today.year or year > today.year + 1:
+        raise DomainError("只能制定本年度或下一年度的走访计划。", "year")
+    step = FREQUENCY_DAYS.get(child.visit_frequency or "")
+    if not step:
+        raise DomainError("档案未设定走访频次，请先在档案中设定走访频次。", "year")
+    book = book_of(child)
+    if start is not None:
+        if start.year != year:
+            raise DomainError(f"起始日期须在 {year} 年内。", "start")
+        if start < today:
+            raise DomainError("起始日期不能早于今天。", "start")
+        first = start
+    else:
+        first = max(today, date(year, 1, 1))
+        last = max((v.date for v in book.visits), default=None) if book else None
+        if last is not None:
+            first = max(first, last + timedelta(days=step))
+    planned = [p.due for p in book.plan] if book else []
+    window = step // 2
+    added: list[date] = []
+    due = first
+    while due.year == year:
+        if all(abs((due - p).days) > window for p in planned):
+            added.append(due)
+        due += timedelta(days=step)
+    if not added:
+        return []
+    _push_plans(
+        child,
+        [
+            PlannedVisit(due=d, kind="regular", note=f"{year}年度走访计划", added_by=user.username)
+            for d in added
+        ],
+    )
+    label = FREQUENCY_LABELS.get(child.visit_frequency, "")
+    _refresh(
+        child,
+        user,
+        "计划走访",
+        {"计划走访日期": ["", "、".join(cn(d) for d in added)]},
+        f"生成{year}年度走访计划（{label}，共 {len(added)} 次）",
+    )
+    audit.record("update", child, detail=f"生成{year}年度走访计划：{len(added)} 次（{label}）")
+    return added
+
+
+def add_planned(
+    child, due: date | None, kind: str, note: str, user, today: date | None = None
+) -> PlannedVisit:
+    """An extra planned visit (5.1: 临时增加的家访需求，要及时在计划表中更新)."""
+    today = today or local_today()
+    _require_active(child, "制定走访计划")
+    if due is None:
+        raise DomainError("请填写计划走访日期。", "due")
+    if due < today:
+        raise DomainError("计划走访日期不能早于今天。", "due")
+    if kind not in KIND_LABELS:
+        raise DomainError("请选择走访类型。", "kind")
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise DomainError("说明不能超过 200 字。", "note")
+    book = book_of(child)
+    if book and any(p.due == due and p.kind == kind and not p.done_by for p in book.plan):
+        raise DomainError("该日期已有相同类型的走访计划。", "due")
+    entry = PlannedVisit(due=due, kind=kind, note=note or None, added_by=user.username)
+    _push_plans(child, [entry])
+    _refresh(
+        child,
+        user,
+        "计划走访",
+        {"计划走访日期": ["", f"{cn(due)}（{KIND_LABELS[kind]}）"]},
+        f"临时增加：{note}" if note else "临时增加",
+    )
+    audit.record("update", child, detail=f"增加计划走访：{due.isoformat()} {KIND_LABELS[kind]}")
+    return entry
+
+
+# ---- the visits (5.2–5.4) ----
+def _clean(data: dict, child, today: date) -> dict:
+    """The visit form's values checked; a DomainError names the first wrong field."""
+    out = {k: (data.get(k) or "").strip() for k in TEXT_LIMITS}
+    visit_day = data.get("date")
+    if not isinstance(visit_day, date):
+        raise DomainError("请填写走访日期。", "date")
+    if visit_day > today:
+        raise DomainError("走访日期不能晚于今天。", "date")
+    if child.birth_date and visit_day < child.birth_date:
+        raise DomainError("走访日期不能早于儿童出生日期。", "date")
+    kind = data.get("kind") or ""
+    if kind not in KIND_LABELS:
+        raise DomainError("请选择走访类型。", "kind")
+    if not out["visitors"]:
+        raise DomainError("请填写走访人员。", "visitors")
+    for name, limit in TEXT_LIMITS.items():
+        if len(out[name]) > limit:
+            raise DomainError(f"{TEXT_LABELS[name]}不能超过 {limit} 字。", name)
+    if not any(out[name] for name, _ in FINDINGS):
+        raise DomainError("请至少填写监护、生活、学习、健康情况中的一项走访发现。", "guardianship")
+    risk = data.get("risk_level") or ""
+    if risk and risk not in RISK_LABELS:
+        raise DomainError("请选择风险等级。", "risk_level")
+    if risk == "high" and not out["risk_reason"]:
+        raise DomainError("评估为高风险时须填写风险原因。", "risk_reason")
+    next_visit = data.get("next_visit")
+    if next_visit is not None and not isinstance(next_visit, date):
+        raise DomainError("下次走访日期格式不正确。", "next_visit")
+    if next_visit is not None and next_visit <= visit_day:
+        raise DomainError("下次走访日期须晚于本次走访日期。", "next_visit")
+    if kind == "follow_up" and not out["follow_up_of"]:
+        raise DomainError("跟踪回访须填写回访的服务事项。", "follow_up_of")
+    return {
+        **{k: v or None for k, v in out.items()},
+        "date": visit_day,
+        "kind": kind,
+        "risk_level": risk or None,
+        "next_visit": next_visit,
+    }
+
+
+def _reassess(child, level: str, reason: str | None, user) -> dict:
+    """Update the archive's risk level through a versioned save; the changes made."""
+    old_level, old_reason = child.risk_level, child.risk_reason
+    expected = child.version or 0
+    child.risk_level = level
+    if reason:
+        child.risk_reason = reason
+    child.version = expected + 1
+    child.updated_by, child.updated_at = user.username, utcnow()
+    try:
+        child.validate()
+        child.save(save_condition={"version": expected})
+    except SaveConditionError as exc:
+        child.risk_level, child.risk_reason, child.version = old_level, old_reason, expected
+        raise DomainError(
+            "该档案刚刚已被他人修改，本次走访未保存。请刷新页面后重新提交。", "risk_level"
+        ) from exc
+    except ValidationError as exc:
+        child.risk_level, child.risk_reason, child.version = old_level, old_reason, expected
+        raise DomainError("风险等级无效。", "risk_level") from exc
+    roster.put(child)
+    changes = {"风险等级": [RISK_LABELS.get(old_level, ""), RISK_LABELS.get(level, "")]}
+    if (child.risk_reason or "") != (old_reason or ""):
+        changes["风险原因"] = [old_reason or "", child.risk_reason or ""]
+    audit.record(
+        "update",
+        child,
+        changes={"risk_level": [old_level or "", level]},
+        detail="走访时风险再评估",
+    )
+    return changes
+
+
+def _mark_done(child, visit: VisitRecord) -> date | None:
+    """Append the visit and mark the earliest open planned visit it fulfils; its due date."""
+    coll, cid = _collection(), str(child.pk)
+    record, visit_id = visit.to_mongo().to_dict(), visit.id
+    limit = visit.date + timedelta(days=MATCH_DAYS)
+    for _attempt in range(3):
+        book = book_of(child)
+        match = None
+        for i, p in enumerate(book.plan if book else []):
+            if not p.done_by and p.due <= limit and (match is None or p.due < match[1]):
+                match = (i, p.due)
+        update = {"$push": {"visits": record}, "$set": {"place_path": list(child.place_path)}}
+        if match is None:
+            coll.update_one({"_id": cid}, update, upsert=True)
+            return None
+        i, due = match
+        update["$set"][f"plan.{i}.done_by"] = visit_id
+        # Only if that planned visit is still open (another visit may have taken it).
+        result = coll.update_one({"_id": cid, f"plan.{i}.done_by": None}, update)
+        if result.matched_count:
+            return due
+    coll.update_one(
+        {"_id": cid},
+        {"$push": {"visits": record}, "$set": {"place_path": list(child.place_path)}},
+        upsert=True,
+    )
+    return None
+
+
+def record_visit(child, data: dict, user, today: date | None = None) -> VisitRecord:
+    """Record a visit made (5.2–5.4).
+
+    `data`: date, kind, visitors, guardianship, living, study, health, services,
+    risk_level, risk_reason, next_visit, follow_up_of. The visit fulfils the earliest
+    open planned visit due by its date plus 7 days; `next_visit` becomes a new planned
+    visit; a risk level other than the archive's updates the archive.
+    """
+    today = today or local_today()
+    _require_active(child, "登记走访")
+    values = _clean(data, child, today)
+    visit = VisitRecord(
+        id=uuid4().hex,
+        recorded_by=user.username,
+        recorded_at=utcnow(),
+        **values,
+    )
+    try:
+        visit.validate()
+    except ValidationError as exc:
+        name = next(iter(exc.errors or {}), None)
+        raise DomainError("走访记录填写有误，请检查后重新提交。", name) from exc
+    changes = {
+        "走访日期": ["", cn(visit.date)],
+        "走访类型": ["", KIND_LABELS[visit.kind]],
+        "走访人员": ["", visit.visitors],
+    }
+    if values["risk_level"] and values["risk_level"] != child.risk_level:
+        changes.update(_reassess(child, values["risk_level"], values["risk_reason"], user))
+    done_due = _mark_done(child, visit)
+    if visit.next_visit:
+        book = book_of(child)
+        if not any(p.due == visit.next_visit and not p.done_by for p in book.plan):
+            _push_plans(
+                child,
+                [
+                    PlannedVisit(
+                        due=visit.next_visit,
+                        kind="follow_up" if visit.kind == "follow_up" else "regular",
+                        note=f"{cn(visit.date)}走访时约定",
+                        added_by=user.username,
+                    )
+                ],
+            )
+        changes["下次走访日期"] = ["", cn(visit.next_visit)]
+    note = f"完成{cn(done_due)}的计划走访" if done_due else ""
+    if visit.kind == "follow_up":
+        note = "；".join(x for x in (note, f"跟踪回访：{visit.follow_up_of}") if x)
+    _refresh(child, user, "走访", changes, note)
+    audit.record(
+        "create",
+        child,
+        detail=f"登记走访：{visit.date.isoformat()} {KIND_LABELS[visit.kind]}",
+    )
+    return visit
+
+
+# ---- reading, for the page ----
+def overview(child, today: date | None = None) -> dict:
+    """The plan (by due date, with a status) and the visits (newest first)."""
+    today = today or local_today()
+    book = book_of(child)
+    plan, visits = (list(book.plan), list(book.visits)) if book else ([], [])
+    by_id = {v.id: v for v in visits}
+    rows = []
+    for p in sorted(plan, key=lambda p: p.due):
+        done = by_id.get(p.done_by) if p.done_by else None
+        if p.done_by:
+            status, css = (f"已完成（{cn(done.date)}走访）" if done else "已完成"), "wbz-ok"
+        elif p.due < today:
+            status, css = "已逾期", "wbz-bad"
+        else:
+            status, css = "待走访", ""
+        rows.append({"plan": p, "kind": KIND_LABELS.get(p.kind, ""), "status": status, "css": css})
+    visits.sort(key=lambda v: (v.date, v.recorded_at), reverse=True)
+    open_dates = [p.due for p in plan if not p.done_by]
+    return {
+        "plan": rows,
+        "visits": visits,
+        "open_count": len(open_dates),
+        "next_visit": min(open_dates, default=None),
+        "last_visit": visits[0].date if visits else None,
+    }

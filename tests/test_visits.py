@@ -1,0 +1,388 @@
+"""Home visits (附件2 五): the year plan, extra planned visits, visit records, scope."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from admin_app import archive, roster, visits
+from admin_app.documents import AuditEntry, Child, DomainError, VisitBook, local_today
+from tests.conftest import login_as, make_user, text
+
+ZHANGZHENG = "640104100000"  # 掌政镇
+CHUNLIN = "640104100201"  # 春林村委会, 掌政镇
+TONGGUI = "640104200000"  # 通贵乡
+TONGXI = "640104200201"  # 通西村委会, 通贵乡
+COUNTY = "640104000000"  # 兴庆区
+
+
+def make_child(village=CHUNLIN, name="张小明", frequency="monthly", **kw) -> Child:
+    child = Child(
+        name=name,
+        gender=kw.pop("gender", "M"),
+        birth_date=kw.pop("birth_date", date(2015, 5, 6)),
+        no_id_reason="not_issued",
+        visit_frequency=frequency,
+        **kw,
+    )
+    child.set_place(village)
+    child.check()
+    child.save()
+    roster.put(child)
+    return child
+
+
+def row_of(user, child) -> dict:
+    return next(r for r in roster.rows_for(user) if r["id"] == str(child.pk))
+
+
+def book(child) -> VisitBook | None:
+    return VisitBook.objects(pk=str(child.pk)).first()
+
+
+def visit_data(**kw) -> dict:
+    data = {
+        "date": local_today(),
+        "kind": "regular",
+        "visitors": "王主任、李社工",
+        "guardianship": "祖母监护，照料到位",
+        "living": "住房安全",
+        "study": "",
+        "health": "良好",
+        "services": "讲解临时救助政策",
+        "risk_level": "",
+        "risk_reason": "",
+        "next_visit": None,
+        "follow_up_of": "",
+    }
+    data.update(kw)
+    return data
+
+
+def visit_form(child, **kw) -> dict:
+    form = {
+        "child": str(child.pk),
+        "visit-date": local_today().isoformat(),
+        "visit-kind": "regular",
+        "visit-visitors": "王主任",
+        "visit-guardianship": "监护到位",
+        "visit-living": "",
+        "visit-study": "在校正常",
+        "visit-health": "",
+        "visit-services": "",
+        "visit-follow_up_of": "",
+        "visit-risk_level": "",
+        "visit-risk_reason": "",
+        "visit-next_visit": "",
+    }
+    form.update({f"visit-{k}" if k != "child" else k: v for k, v in kw.items()})
+    return form
+
+
+@pytest.fixture
+def station():
+    return make_user("zz_station", "station", ZHANGZHENG, display_name="掌政督导员")
+
+
+# ---- the year plan ----
+def test_year_plan_is_monthly_from_the_given_date_and_not_repeated(station):
+    child = make_child(frequency="monthly")
+    today = date(2030, 3, 1)
+    added = visits.make_year_plan(child, 2030, station, start=date(2030, 3, 1), today=today)
+    expected = [date(2030, 3, 1) + timedelta(days=30 * i) for i in range(11)]
+    assert added == expected
+    assert added[-1] == date(2030, 12, 26)
+    assert [p.due for p in book(child).plan] == expected
+    assert book(child).place_path == child.place_path
+    assert row_of(station, child)["next_visit"] == "2030-03-01"
+    assert row_of(station, child)["last_visit"] is None
+    # Generating again, even from a day later, adds nothing: those dates are planned.
+    assert visits.make_year_plan(child, 2030, station, today=date(2030, 3, 2)) == []
+    assert len(book(child).plan) == 11
+    entry = archive.history(child.pk)[0]
+    assert entry["action"] == "计划走访"
+    assert "2030年3月1日" in entry["changes"]["计划走访日期"][1]
+    assert AuditEntry.objects(target_id=str(child.pk), action="update").count() == 1
+
+
+def test_year_plan_follows_the_frequency_and_the_last_visit(station):
+    child = make_child(frequency="quarterly")
+    today = date(2030, 2, 10)
+    visits.record_visit(child, visit_data(date=date(2030, 2, 1)), station, today=today)
+    added = visits.make_year_plan(child, 2030, station, today=today)
+    # The first planned visit comes one interval (91 days) after the last visit.
+    assert added == [date(2030, 5, 3), date(2030, 8, 2), date(2030, 11, 1)]
+    with pytest.raises(DomainError) as err:
+        visits.make_year_plan(child, 2029, station, today=today)
+    assert err.value.field == "year"
+
+
+def test_year_plan_button(app, station):
+    child = make_child(frequency="weekly")
+    c = login_as(app, station)
+    year = local_today().year
+    r = c.post("/visits/plan/", data={"child": str(child.pk), "year-year": str(year)})
+    assert r.status_code == 302
+    plan = book(child).plan
+    assert plan and plan[0].due == local_today()
+    assert all(p.due.year == year for p in plan)
+    page = text(c.get(f"/visits/?child={child.pk}"))
+    assert f"已生成{year}年度走访计划" in page
+    assert "待走访" in page
+
+
+# ---- extra planned visits ----
+def test_extra_planned_visit(app, station):
+    child = make_child()
+    c = login_as(app, station)
+    due = local_today() + timedelta(days=5)
+    r = c.post(
+        "/visits/add/",
+        data={
+            "child": str(child.pk),
+            "plan-due": due.isoformat(),
+            "plan-kind": "key_check",
+            "plan-note": "邻居反映无人照看",
+        },
+    )
+    assert r.status_code == 302
+    (entry,) = book(child).plan
+    assert (entry.due, entry.kind, entry.note, entry.added_by) == (
+        due,
+        "key_check",
+        "邻居反映无人照看",
+        "zz_station",
+    )
+    assert row_of(station, child)["next_visit"] == due.isoformat()
+    page = text(c.get(f"/visits/?child={child.pk}"))
+    assert f"{due.year}年{due.month}月{due.day}日" in page
+    assert "邻居反映无人照看" in page and "重点核查" in page
+    assert archive.history(child.pk)[0]["note"] == "临时增加：邻居反映无人照看"
+
+    # A date in the past is refused next to the field, with what was typed kept.
+    past = local_today() - timedelta(days=1)
+    r = c.post(
+        "/visits/add/",
+        data={"child": str(child.pk), "plan-due": past.isoformat(), "plan-kind": "ad_hoc"},
+    )
+    assert r.status_code == 200
+    assert "计划走访日期不能早于今天。" in text(r)
+    assert past.isoformat() in text(r)
+    assert len(book(child).plan) == 1
+
+
+# ---- recording a visit ----
+def test_record_visit_marks_the_plan_done_and_sets_the_roster_dates(app, station):
+    child = make_child()
+    today = local_today()
+    soon = visits.add_planned(child, today + timedelta(days=3), "regular", "", station)
+    later = visits.add_planned(child, today + timedelta(days=40), "regular", "", station)
+    c = login_as(app, station)
+    nxt = today + timedelta(days=30)
+    r = c.post("/visits/record/", data=visit_form(child, next_visit=nxt.isoformat()))
+    assert r.status_code == 302, text(r)
+    b = book(child)
+    (visit,) = b.visits
+    assert (visit.date, visit.kind, visit.visitors, visit.recorded_by) == (
+        today,
+        "regular",
+        "王主任",
+        "zz_station",
+    )
+    plan = {p.due: p for p in b.plan}
+    assert plan[soon.due].done_by == visit.id
+    assert plan[later.due].done_by is None
+    assert plan[nxt].done_by is None  # the next visit agreed on became a planned visit
+    row = row_of(station, child)
+    assert row["last_visit"] == today.isoformat()
+    assert row["next_visit"] == nxt.isoformat()
+    entry = archive.history(child.pk)[0]
+    assert entry["action"] == "走访"
+    assert entry["changes"]["走访人员"] == ["", "王主任"]
+    assert AuditEntry.objects(target_id=str(child.pk), action="create").count() == 1
+    page = text(c.get(f"/visits/?child={child.pk}"))
+    assert "已登记" in page and "监护到位" in page and "已完成" in page
+
+
+def test_a_visit_does_not_fulfil_a_plan_more_than_a_week_later(station):
+    child = make_child()
+    today = date(2030, 3, 1)
+    visits.add_planned(child, date(2030, 3, 20), "regular", "", station, today=today)
+    visits.record_visit(child, visit_data(date=today), station, today=today)
+    assert book(child).plan[0].done_by is None
+    assert row_of(station, child)["next_visit"] == "2030-03-20"
+
+
+def test_future_visit_date_is_refused_with_the_typed_values_kept(app, station):
+    child = make_child()
+    c = login_as(app, station)
+    tomorrow = local_today() + timedelta(days=1)
+    r = c.post(
+        "/visits/record/",
+        data=visit_form(child, date=tomorrow.isoformat(), visitors="马儿童主任"),
+    )
+    assert r.status_code == 200
+    page = text(r)
+    assert "走访日期不能晚于今天。" in page
+    assert "马儿童主任" in page and tomorrow.isoformat() in page
+    assert book(child) is None
+    assert archive.history(child.pk) == []
+
+
+def test_visit_form_messages_are_chinese(app, station):
+    child = make_child()
+    c = login_as(app, station)
+    r = c.post(
+        "/visits/record/",
+        data=visit_form(child, date="2026-13-45", visitors="", next_visit="明天"),
+    )
+    assert r.status_code == 200
+    page = text(r)
+    assert "日期格式不正确" in page and "请填写走访人员。" in page
+    assert "Not a valid" not in page and "This field" not in page
+    r = c.post("/visits/record/", data=visit_form(child, guardianship="", study=""))
+    assert "请至少填写监护、生活、学习、健康情况中的一项走访发现。" in text(r)
+    yesterday = local_today() - timedelta(days=1)
+    r = c.post("/visits/record/", data=visit_form(child, next_visit=yesterday.isoformat()))
+    assert "下次走访日期须晚于本次走访日期。" in text(r)
+    assert book(child) is None
+
+
+def test_follow_up_requires_the_service_followed_up(app, station):
+    child = make_child()
+    c = login_as(app, station)
+    r = c.post("/visits/record/", data=visit_form(child, kind="follow_up"))
+    assert r.status_code == 200
+    assert "跟踪回访须填写回访的服务事项。" in text(r)
+    assert book(child) is None
+    r = c.post("/visits/record/", data=visit_form(child, kind="follow_up", follow_up_of="心理疏导"))
+    assert r.status_code == 302
+    (visit,) = book(child).visits
+    assert (visit.kind, visit.follow_up_of) == ("follow_up", "心理疏导")
+    assert "跟踪回访：心理疏导" in archive.history(child.pk)[0]["note"]
+
+
+def test_risk_reassessment_updates_the_archive_and_its_history(app, station):
+    child = make_child()
+    assert (child.risk_level, child.version) == ("low", 0)
+    c = login_as(app, station)
+    r = c.post("/visits/record/", data=visit_form(child, risk_level="high"))
+    assert r.status_code == 200
+    assert "评估为高风险时须填写风险原因。" in text(r)
+    assert Child.objects.get(pk=child.pk).risk_level == "low"
+    r = c.post(
+        "/visits/record/",
+        data=visit_form(child, risk_level="high", risk_reason="父母外出，祖父重病"),
+    )
+    assert r.status_code == 302
+    fresh = Child.objects.get(pk=child.pk)
+    assert (fresh.risk_level, fresh.risk_reason, fresh.version) == ("high", "父母外出，祖父重病", 1)
+    assert fresh.updated_by == "zz_station"
+    assert row_of(station, child)["risk"] == "high"
+    entry = archive.history(child.pk)[0]
+    assert entry["action"] == "走访"
+    assert entry["changes"]["风险等级"] == ["低风险", "高风险"]
+    assert AuditEntry.objects(target_id=str(child.pk), detail="走访时风险再评估").count() == 1
+    # The same level again leaves the archive alone.
+    c.post("/visits/record/", data=visit_form(child, risk_level="high", risk_reason="同上"))
+    assert Child.objects.get(pk=child.pk).version == 1
+    assert len(book(child).visits) == 2
+
+
+def test_risk_reassessment_on_a_stale_archive_saves_nothing(station):
+    child = make_child()
+    stale = Child.objects.get(pk=child.pk)
+    child.name = "张小明明"
+    child.version = 1
+    child.save(save_condition={"version": 0})
+    with pytest.raises(DomainError) as err:
+        visits.record_visit(stale, visit_data(risk_level="medium"), station)
+    assert err.value.field == "risk_level"
+    assert book(child) is None
+    assert Child.objects.get(pk=child.pk).risk_level == "low"
+
+
+# ---- scope and roles ----
+def test_a_child_of_another_township_is_not_found(app, station):
+    other = make_child(village=TONGXI, name="通贵儿童")
+    visits.add_planned(other, local_today() + timedelta(days=3), "regular", "", station)
+    before_plan = [p.to_mongo().to_dict() for p in book(other).plan]
+    before_history = archive.history(other.pk)
+    tonggui = make_user("tg_station", "station", TONGGUI)
+    make_child(village=TONGXI, name="本乡儿童")
+    c = login_as(app, make_user("zz_other", "station", ZHANGZHENG))
+    r = c.get(f"/visits/?child={other.pk}")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/children/")
+    page = text(c.get("/children/"))
+    assert "记录不存在或不在您的管辖范围内。" in page
+    assert "通贵儿童" not in page
+    posts = {
+        "/visits/record/": visit_form(other),
+        "/visits/plan/": {"child": str(other.pk), "year-year": str(local_today().year)},
+        "/visits/add/": {
+            "child": str(other.pk),
+            "plan-due": (local_today() + timedelta(days=9)).isoformat(),
+            "plan-kind": "ad_hoc",
+        },
+    }
+    for url, data in posts.items():
+        r = c.post(url, data=data)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/children/"), url
+        assert "通贵儿童" not in text(c.get("/children/"))
+    for bad in ("not-an-id", "", "0" * 24):
+        r = c.get("/visits/", query_string={"child": bad})
+        assert r.status_code == 302, bad
+    b = book(other)
+    assert [p.to_mongo().to_dict() for p in b.plan] == before_plan and not b.visits
+    assert archive.history(other.pk) == before_history
+    assert AuditEntry.objects(action="denied", detail=f"children:{other.pk}").count() == 4
+    # The station of 通贵乡 itself sees it.
+    assert "通贵儿童" in text(login_as(app, tonggui).get(f"/visits/?child={other.pk}"))
+
+
+def test_a_village_director_sees_only_the_village(app):
+    mine = make_child(village=CHUNLIN, name="春林儿童")
+    theirs = make_child(village="640104100200", name="掌政村儿童")
+    c = login_as(app, make_user("cl_village", "village", CHUNLIN))
+    assert "春林儿童" in text(c.get(f"/visits/?child={mine.pk}"))
+    assert c.get(f"/visits/?child={theirs.pk}").status_code == 302
+    assert c.post("/visits/record/", data=visit_form(mine)).status_code == 302
+    assert len(book(mine).visits) == 1
+    c.post("/visits/record/", data=visit_form(theirs))
+    assert book(theirs) is None
+
+
+def test_county_reads_but_does_not_record(app, station):
+    child = make_child()
+    visits.record_visit(child, visit_data(services="送学习用品"), station)
+    county = make_user("xq_county", "county", COUNTY)
+    c = login_as(app, county)
+    r = c.get(f"/visits/?child={child.pk}")
+    assert r.status_code == 200
+    page = text(r)
+    assert "送学习用品" in page
+    assert 'id="visit-form"' not in page and 'id="year-plan-form"' not in page
+    before = book(child).to_mongo().to_dict()
+    for url, data in {
+        "/visits/record/": visit_form(child),
+        "/visits/plan/": {"child": str(child.pk), "year-year": str(local_today().year)},
+        "/visits/add/": {
+            "child": str(child.pk),
+            "plan-due": (local_today() + timedelta(days=2)).isoformat(),
+            "plan-kind": "ad_hoc",
+        },
+    }.items():
+        r = c.post(url, data=data)
+        assert r.status_code == 302, url
+    assert book(child).to_mongo().to_dict() == before
+    assert "只有未保站人员和村（居）儿童主任可以登记走访" in text(
+        c.get(f"/visits/?child={child.pk}")
+    )
+
+
+def test_archive_page_links_to_the_visits_and_the_menu_does_not(app, station):
+    child = make_child()
+    c = login_as(app, station)
+    page = c.get(f"/children/details/?id={child.pk}").get_data(as_text=True)
+    assert f'href="/visits/?child={child.pk}"' in page
+    assert "走访计划与记录" in page
+    assert 'href="/visits/"' not in c.get("/").get_data(as_text=True)
