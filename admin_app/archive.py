@@ -176,8 +176,13 @@ def release_reservation(child: Child) -> None:
         IdNumberIndex._get_collection().delete_one({"_id": number, "child": str(child.pk)})
 
 
-def after_save(child: Child, user, is_created: bool, before: dict, note: str = "") -> None:
-    """After saving: the old number freed, the roster row, the history entry."""
+def after_save(
+    child: Child, user, is_created: bool, before: dict, note: str = "", write_roster: bool = True
+) -> None:
+    """After saving: the old number freed, the roster row, the history entry.
+
+    An import passes write_roster=False and writes its rows with roster.put_many().
+    """
     old_number = before.get("id_number")
     if old_number and old_number != child.id_number:
         IdNumberIndex._get_collection().delete_one({"_id": old_number, "child": str(child.pk)})
@@ -185,7 +190,8 @@ def after_save(child: Child, user, is_created: bool, before: dict, note: str = "
         IdNumberIndex._get_collection().update_one(
             {"_id": child.id_number}, {"$set": {"place_path": list(child.place_path)}}
         )
-    roster.put(child)
+    if write_roster:
+        roster.put(child)
     old = display(Child._from_son(before)) if before else {}
     new = display(child)
     changes = {FIELD_LABELS[k]: [old.get(k, ""), v] for k, v in new.items() if old.get(k, "") != v}

@@ -40,6 +40,18 @@ def put(child: Child) -> None:
     Roster._get_collection().update_one({"_id": child.township}, {"$set": fields}, upsert=True)
 
 
+def put_many(children) -> None:
+    """Write many rows with one update per township (imports: FerretDB rewrites the whole
+    roster document on every update, so one write per child grows with the township)."""
+    by_township: dict[str, dict] = {}
+    for child in children:
+        fields = by_township.setdefault(child.township, {})
+        fields.update({f"rows.{child.pk}.{k}": v for k, v in row_of(child).items()})
+    coll = Roster._get_collection()
+    for township, fields in by_township.items():
+        coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
+
+
 def set_visit_dates(child: Child, next_visit: date | None, last_visit: date | None) -> None:
     """Update only the visit dates of a child's row."""
     Roster._get_collection().update_one(

@@ -19,16 +19,34 @@ a new endpoint appears that this file does not cover.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
 from bson import ObjectId
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from stdnum.cn import ric
 
+from admin_app import archive, roster
 from admin_app.auth import PUBLIC_ENDPOINTS
-from admin_app.documents import Allocation, AuditEntry, Place, Station, User, utcnow
+from admin_app.child_import import TEMPLATE_HEADERS, uploads_collection
+from admin_app.documents import (
+    Allocation,
+    AuditEntry,
+    Child,
+    IdNumberIndex,
+    Place,
+    Roster,
+    Station,
+    TransferTrace,
+    User,
+    VisitBook,
+    utcnow,
+)
+from admin_app.documents.attachment import Attachment
+from admin_app.documents.base import local_today
 from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
 
 # --------------------------------------------------------------------------------------
@@ -42,6 +60,10 @@ CHUNLIN = "640104100201"  # 春林村委会 (home of the village user)
 TONGGUI = "640104200000"  # 通贵乡: same county, other township
 YUANZHOU = "640402000000"  # 原州区, 固原市: far away
 SANYING = "640402100000"  # 三营镇, 原州区
+# Villages, where children live.
+SANYING_VILLAGE = "640402100201"  # 三营村委会, 三营镇: far away
+TONGXI = "640104200201"  # 通西村委会, 通贵乡: same county, other township
+ZHANGZHENG_VILLAGE = "640104100200"  # 掌政村委会, 掌政镇: the village user's neighbour
 # Two townships without a station, for the create forms.
 FREE_INSIDE = "640104001000"  # 凤凰北街街道, 兴庆区
 FREE_OUTSIDE = "640402101000"  # 开城镇, 原州区
@@ -79,6 +101,9 @@ class ViewPolicy:
 
 
 SUPERVISORS = ("province", "city", "county")
+ARCHIVE_EDITORS = ("station", "social_worker", "village")  # 一人一档: who writes archives
+REVIEWERS = ("station",)  # the township 儿童督导员 reviews a pending archive
+TRANSFERRERS = ("station", "social_worker")  # 未保站 staff move an archive
 POLICY = {
     "stations": ViewPolicy(
         Station,
@@ -95,9 +120,15 @@ POLICY = {
     "places": ViewPolicy(Place, ALL_ROLES, ("province",), (), (), False, True),
     "users": ViewPolicy(User, SUPERVISORS, SUPERVISORS, SUPERVISORS, SUPERVISORS, True, True),
     "audit": ViewPolicy(AuditEntry, SUPERVISORS + ("station",), (), (), (), True, True),
+    "children": ViewPolicy(Child, ALL_ROLES, ARCHIVE_EDITORS, ARCHIVE_EDITORS, (), True, True),
 }
 # Plain pages (no model): endpoint prefix -> roles admitted.
-PAGES = {"progress": SUPERVISORS, "admin": ALL_ROLES}
+PAGES = {
+    "progress": SUPERVISORS,
+    "admin": ALL_ROLES,
+    "visits": ALL_ROLES,  # a child's visits, reached from the archive (section 10)
+    "child_import": ARCHIVE_EDITORS,  # 导入儿童台账 (section 11)
+}
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
     "auth.login",
@@ -111,6 +142,12 @@ NON_RECORD_ENDPOINTS = {
 # --------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------
+
+
+def id_number(area: str, birth: str, seq: str) -> str:
+    """A valid 身份证 number (the 17th digit, last of `seq`, odd for a boy)."""
+    body = area + birth.replace("-", "") + seq
+    return body + ric.calc_check_digit(body + "0")  # stdnum wants a placeholder check digit
 
 
 @dataclass(frozen=True)
@@ -177,6 +214,38 @@ RECORDS = [
         "zz_actor",
         ("MARK-AUDIT-ZHANGZHENG", "MARK-DETAIL-ZHANGZHENG"),
     ),
+    # Children: labels are the name (in list and export), the 身份证 number (masked for
+    # supervisors, so never required on a page) and the address. The search term is part
+    # of the name, not all of it: the search box echoes the term.
+    Rec(
+        "child_sanying",
+        "children",
+        SANYING_VILLAGE,
+        "三营甲",
+        ("童三营甲", id_number("640402", "2013-06-08", "221"), "MARK-CHILDADDR-SANYING"),
+    ),
+    Rec(
+        "child_tonggui",
+        "children",
+        TONGXI,
+        "通贵乙",
+        ("童通贵乙", id_number("640104", "2014-07-09", "332"), "MARK-CHILDADDR-TONGGUI"),
+    ),
+    Rec(
+        "child_chunlin",
+        "children",
+        CHUNLIN,
+        "春林丙",
+        ("童春林丙", id_number("640104", "2015-08-10", "443"), "MARK-CHILDADDR-CHUNLIN"),
+    ),
+    # Inside 掌政镇 but outside the village user's 春林村委会.
+    Rec(
+        "child_zhangzheng",
+        "children",
+        ZHANGZHENG_VILLAGE,
+        "掌政丁",
+        ("童掌政丁", id_number("640104", "2016-09-11", "554"), "MARK-CHILDADDR-ZHANGZHENG"),
+    ),
 ]
 
 # --------------------------------------------------------------------------------------
@@ -223,6 +292,13 @@ ROUTES = [
     Route("api_file", "GET", "/{ep}/api/file/?id={id}&coll=fs&db=default", "api_file_view"),
     Route("download", "GET", "/{ep}/download.xlsx", "download", only=("allocations",)),
     Route("import", "POST", "/{ep}/import/", "import_view", form="import", only=("allocations",)),
+    # The archive's own routes: review, transfer, attachments (upload; show by attachment id).
+    Route("review", "POST", "/{ep}/review/", "review_view", form="review", only=("children",)),
+    Route(
+        "transfer", "POST", "/{ep}/transfer/", "transfer_view", form="transfer", only=("children",)
+    ),
+    Route("attach", "POST", "/{ep}/attach/", "attach_view", form="attach", only=("children",)),
+    Route("attachment", "GET", "/{ep}/attachment/?id={id}", "attachment_view", only=("children",)),
 ]
 ROUTES_BY_NAME = {r.name: r for r in ROUTES}
 READ_PAGES = {"list", "search"}
@@ -230,9 +306,20 @@ NOT_FOUND_REDIRECTS = {
     "details",
     "edit_get",
 }  # a foreign id: "record does not exist" + back to list
-WRITES = {"edit_post", "delete", "action_delete", "action_unlock", "import"}
+WRITES = {
+    "edit_post",
+    "delete",
+    "action_delete",
+    "action_unlock",
+    "import",
+    "review",
+    "transfer",
+    "attach",
+}
 EXPORTS = {"export_csv", "export_xlsx", "download"}
 CLOSED = {"ajax_lookup", "ajax_update", "api_file"}  # 404 for everyone
+FILES = {"attachment"}  # the stored bytes inside the place, 404 outside
+MULTIPART = {"import", "attach"}  # forms that carry a file
 ID_ROUTES = [
     "details",
     "edit_get",
@@ -242,13 +329,17 @@ ID_ROUTES = [
     "action_unlock",
     "ajax_update",
     "api_file",
+    "review",
+    "transfer",
+    "attach",
+    "attachment",
 ]
 BAD_IDS = {
     "random_objectid": str(ObjectId()),
     "traversal": "../../etc",
     "huge": "x" * 5000,
 }
-assert READ_PAGES | NOT_FOUND_REDIRECTS | WRITES | EXPORTS | CLOSED == set(ROUTES_BY_NAME)
+assert READ_PAGES | NOT_FOUND_REDIRECTS | WRITES | EXPORTS | CLOSED | FILES == set(ROUTES_BY_NAME)
 
 
 def _cases(inside: bool):
@@ -321,6 +412,53 @@ def _audit(rec: Rec) -> AuditEntry:
     return entry
 
 
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def file_mark(rec: Rec) -> bytes:
+    """Bytes inside the attachment of a child record (the file itself betrays it)."""
+    return f"MARK-FILE-{rec.name}".encode()
+
+
+def _child(rec: Rec) -> tuple[Child, Attachment]:
+    """An archive made through the domain path, pending review (so only the scope or the
+    role can stop a review), with its roster row, its 身份证 index entry and one photo."""
+    name, number, address = rec.labels
+    photo_id = ObjectId()
+    child = Child(
+        name=name,
+        gender="M" if int(number[16]) % 2 else "F",
+        birth_date=ric.get_birth_date(number),
+        id_number=number,
+        address=address,
+        categories=["left_behind"],
+        guardianship="both_away",
+        review_status="pending",
+        review_due=local_today() + timedelta(days=7),
+        photo_ids=[str(photo_id)],
+        created_by="seed",
+    )
+    child.set_place(rec.place)
+    child.check()
+    child.save()
+    roster.put(child)
+    archive.reserve_id_number(child, None)
+    data = PNG + file_mark(rec)
+    att = Attachment(
+        id=photo_id,
+        child=str(child.pk),
+        place_path=list(child.place_path),
+        filename=f"photo-{rec.name}.png",
+        content_type="image/png",
+        size=len(data),
+        sha256="0" * 64,
+        data=data,
+        uploaded_by="seed",
+    )
+    att.save()
+    return child, att
+
+
 @pytest.fixture
 def world(app):
     _add_extra_places()
@@ -337,8 +475,14 @@ def world(app):
             docs[rec.name] = _user(rec, "county" if rec.place == YUANZHOU else "station")
         elif rec.endpoint == "places":
             docs[rec.name] = Place.objects.get(pk=rec.place)
+        elif rec.endpoint == "children":
+            docs[rec.name], docs[f"{rec.name}.photo"] = _child(rec)
+            docs[f"{rec.name}.id_number"] = IdNumberIndex.objects.get(pk=rec.labels[1])
         else:
             docs[rec.name] = _audit(rec)
+    # What the archive keeps beside the children collection (compared like the records).
+    for township in {Place.path_of(r.place)[3] for r in RECORDS if r.endpoint == "children"}:
+        docs[f"roster.{township}"] = Roster.objects.get(pk=township)
     return docs
 
 
@@ -425,7 +569,44 @@ def edit_data(ep: str, doc, role: str) -> dict:
             "phone": "",
             "active": "y",
         }
+    if ep == "children":
+        # The record's own village: moving it is the transfer route's business, and a
+        # foreign village would be refused by the archive's rules before the scope mattered.
+        return {
+            "row_version": v,
+            "village": doc.place,
+            "name": doc.name,
+            "gender": doc.gender,
+            "id_number": doc.id_number,
+            "no_id_reason": "",
+            "birth_date": doc.birth_date.isoformat(),
+            "ethnicity": "回族",
+            "hukou_status": "local",
+            "address": "EDITED",
+            "school_status": "in_school",
+            "disability_kind": "none",
+            "categories": ["left_behind"],
+            "guardianship": "both_away",
+            "risk_level": "medium",
+            "visit_frequency": "monthly",
+            "status": "active",
+            "guardians-0-name": "马大山",
+            "guardians-0-relation": "father",
+            "guardians-0-phone": "13912345678",
+            "guardians-0-situation": "migrant_work",
+            "guardians-0-is_guardian": "y",
+        }
     return {"row_version": v, "actor": "EDITED", "detail": "EDITED"}
+
+
+def transfer_target(place: str) -> str:
+    """Where a transfer tries to move a child: a village inside every transferring role's
+    place (掌政镇) other than its own. For an outside child that is "into my place"."""
+    return ZHANGZHENG_VILLAGE if place == CHUNLIN else CHUNLIN
+
+
+def upload(content: bytes = PNG + b"MARK-NEW-UPLOAD"):
+    return (io.BytesIO(content), "new.png")
 
 
 def import_file(place: str, rows=None):
@@ -443,6 +624,13 @@ def form_for(route: Route, ep: str, doc, role: str):
         "action_unlock": lambda: {"action": "unlock", "rowid": pk},
         "ajax_update": lambda: {"list_form_pk": pk, "name": "EDITED", "note": "EDITED"},
         "import": lambda: {"file": import_file(doc.place)},
+        "review": lambda: {"id": pk, "note": "EDITED"},
+        "transfer": lambda: {
+            "id": pk,
+            "to_code": transfer_target(doc.place),
+            "reason": "随父母搬迁",
+        },
+        "attach": lambda: {"id": pk, "note": "EDITED", "file": upload()},
         None: lambda: None,
     }[route.form]()
 
@@ -452,18 +640,15 @@ def call(client, route: Route, ep: str, id: str, term: str = "", data=None):
     if route.method == "GET":
         return client.get(url)
     return client.post(
-        url, data=data, content_type="multipart/form-data" if route.form == "import" else None
+        url, data=data, content_type="multipart/form-data" if route.form in MULTIPART else None
     )
 
 
 def request_record(client, route: Route, rec: Rec, doc, role: str):
+    # The attachment route takes the attachment's id, not the archive's.
+    id = doc.photo_ids[0] if route.name == "attachment" else str(doc.pk)
     return call(
-        client,
-        route,
-        rec.endpoint,
-        str(doc.pk),
-        rec.search,
-        form_for(route, rec.endpoint, doc, role),
+        client, route, rec.endpoint, id, rec.search, form_for(route, rec.endpoint, doc, role)
     )
 
 
@@ -485,6 +670,14 @@ def body_text(resp) -> str:
     if resp.mimetype == "text/csv":
         return "\n".join(",".join(row) for row in csv.reader(io.StringIO(text)))
     return text
+
+
+def side_counts() -> dict[str, int]:
+    """Documents an archive route could add beside the records (files, traces, visit books)."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (Child, Attachment, TransferTrace, VisitBook, IdNumberIndex)
+    }
 
 
 def assert_hidden(resp, rec: Rec, doc) -> None:
@@ -511,13 +704,16 @@ def test_outside_record_is_out_of_reach(app, world, role, rec, route):
     client = sign_in(app, role)
     policy = POLICY[rec.endpoint]
     doc = world[rec.name]
-    before = snapshot(world)
+    before, counts = snapshot(world), side_counts()
 
     resp = request_record(client, route, rec, doc, role)
 
     if route.name in READ_PAGES:
         assert resp.status_code == 200
         assert_hidden(resp, rec, doc)
+    elif route.name in FILES:
+        assert resp.status_code == 404
+        assert file_mark(rec) not in resp.get_data()
     elif route.name in NOT_FOUND_REDIRECTS:
         assert redirects_to(resp, f"/{rec.endpoint}/"), resp.status_code
         assert_hidden(resp, rec, doc)
@@ -533,9 +729,13 @@ def test_outside_record_is_out_of_reach(app, world, role, rec, route):
         assert resp.status_code == 200
         assert "import-errors" in resp.get_data(as_text=True)
         assert "不在您的管辖范围内" in resp.get_data(as_text=True)
+    elif route.only == ("children",):  # the archive's own writes: "not found", to the list
+        assert redirects_to(resp, f"/{rec.endpoint}/"), (resp.status_code, resp.location)
+        assert_hidden(resp, rec, doc)
     else:  # a write: bounced back to the list
         assert resp.status_code == 302, resp.status_code
     assert_unchanged(world, before)
+    assert side_counts() == counts
 
 
 # --------------------------------------------------------------------------------------
@@ -552,12 +752,24 @@ def expect_written(rec: Rec, route: Route, doc, before: dict) -> None:
     if route.name == "action_unlock":
         assert now.get("locked_until") is None
         return
+    if route.name == "attach":  # a file added beside the archive, which is not re-versioned
+        assert len(now["photo_ids"]) == len(before["photo_ids"]) + 1, "no attachment added"
+        assert Attachment.objects(child=str(doc.pk)).count() == 2
+        return
     assert now["version"] == before["version"] + 1, "version not bumped"
+    if route.name == "review":
+        assert (before["review_status"], now["review_status"]) == ("pending", "reviewed")
+        return
+    if route.name == "transfer":
+        target = transfer_target(before["place"])
+        assert (now["place"], now["place_path"]) == (target, PATHS[target]), "not moved"
+        return
     field = {
         "stations": "address",
         "allocations": "note",
         "places": "name",
         "users": "display_name",
+        "children": "address",
     }[rec.endpoint]
     if route.name == "import":
         assert now["target_2023"] == 3 and now["note"] == "IMPORTED"
@@ -565,11 +777,15 @@ def expect_written(rec: Rec, route: Route, doc, before: dict) -> None:
         assert now[field] != before[field]
 
 
-def may_write(policy: ViewPolicy, route: Route, role: str) -> bool:
+def may_write(policy: ViewPolicy, route: Route, role: str, doc=None) -> bool:
     if route.name in ("delete", "action_delete"):
         return role in policy.delete
     if route.name == "action_unlock":
         return True  # any user of the view may unlock accounts inside its place
+    if route.name == "review":
+        return role in REVIEWERS and doc.review_status == "pending"
+    if route.name == "transfer":
+        return role in TRANSFERRERS  # the target is inside every transferring role's place
     return role in policy.edit
 
 
@@ -578,7 +794,7 @@ def test_inside_record_is_reachable(app, world, role, rec, route):
     client = sign_in(app, role)
     policy = POLICY[rec.endpoint]
     doc = world[rec.name]
-    before = snapshot(world)
+    before, counts = snapshot(world), side_counts()
 
     resp = request_record(client, route, rec, doc, role)
 
@@ -605,15 +821,30 @@ def test_inside_record_is_reachable(app, world, role, rec, route):
             assert redirects_to(resp, f"/{rec.endpoint}/")
     elif route.name in CLOSED:
         assert resp.status_code == 404
-    elif may_write(policy, route, role):
+    elif route.name in FILES:  # every role that opens the archive sees its files
+        assert resp.status_code == 200
+        assert file_mark(rec) in resp.get_data()
+    elif may_write(policy, route, role, doc):
         assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
         expect_written(rec, route, doc, before[rec.name])
-        others = [r.name for r in RECORDS if r.endpoint == rec.endpoint and r is not rec]
-        assert_unchanged(world, before, others)  # and nothing else of its kind
+        assert_unchanged(world, before, others_of(world, rec))  # and nothing else of its kind
         return
     else:
         assert resp.status_code == 302
     assert_unchanged(world, before)
+    assert side_counts() == counts
+
+
+def others_of(world, rec: Rec) -> list[str]:
+    """The other records of the same kind, with what is kept beside them (files, index
+    entries) and the rosters of other townships."""
+    others = {r.name for r in RECORDS if r.endpoint == rec.endpoint and r is not rec}
+    names = [n for n in world if n.split(".")[0] in others]
+    if rec.endpoint == "children":
+        names += [
+            n for n in world if n.startswith("roster.") and n != f"roster.{PATHS[rec.place][3]}"
+        ]
+    return names
 
 
 # --------------------------------------------------------------------------------------
@@ -642,12 +873,15 @@ def test_guessed_id_finds_nothing(app, world, role, ep, route, bad_id):
         "action_delete": {"action": "delete", "rowid": bad_id},
         "action_unlock": {"action": "unlock", "rowid": bad_id},
         "ajax_update": {"list_form_pk": bad_id, "name": "EDITED"},
+        "review": {"id": bad_id},
+        "transfer": {"id": bad_id, "to_code": CHUNLIN, "reason": "随父母搬迁"},
+        "attach": {"id": bad_id, "file": upload()},
         None: None,
     }[route.form]
 
     resp = call(client, route, ep, bad_id, data=data)
 
-    expected = 404 if route.name in CLOSED else 302
+    expected = 404 if route.name in CLOSED | FILES else 302
     assert resp.status_code == expected
     if route.name in NOT_FOUND_REDIRECTS:
         assert redirects_to(resp, f"/{ep}/")
@@ -672,6 +906,25 @@ def create_data(ep: str, place: str, username: str) -> dict:
             "password": "Newpass@2026x",
             "active": "y",
         }
+    if ep == "children":
+        number = id_number("640104", "2012-01-02", "665")
+        return {
+            "village": place,
+            "name": username,
+            "gender": "M",
+            "id_number": number,
+            "no_id_reason": "",
+            "birth_date": "2012-01-02",
+            "ethnicity": "汉族",
+            "hukou_status": "local",
+            "school_status": "in_school",
+            "disability_kind": "none",
+            "categories": ["left_behind"],
+            "guardianship": "both_away",
+            "risk_level": "low",
+            "visit_frequency": "quarterly",
+            "status": "active",
+        }
     return {
         "plan_total": "5",
         "code": "640402102000",
@@ -694,6 +947,7 @@ CREATE_TARGETS = {  # endpoint -> (a place outside every scoped role, a place in
     "allocations": (YUANZHOU, XINGQING),
     "places": (FREE_OUTSIDE, FREE_INSIDE),
     "audit": (YUANZHOU, XINGQING),
+    "children": (SANYING_VILLAGE, CHUNLIN),
 }
 
 
@@ -879,6 +1133,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered = {f"{ep}.{r.view_endpoint}" for ep in POLICY for r in ROUTES if r.applies_to(ep)}
     covered |= {f"{ep}.create_view" for ep in POLICY}  # section 4
     covered |= {"progress.index", "admin.index"}  # section 7
+    covered |= VISIT_ENDPOINTS | CHILD_IMPORT_ENDPOINTS  # sections 10 and 11
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -925,3 +1180,208 @@ def test_refused_lookup_is_not_an_existence_oracle(app, world, role):
     assert log.status_code == 200
     text = body_text(log)
     assert (real in text) == (fake in text), "the audit log shows which guessed id exists outside"
+
+
+# --------------------------------------------------------------------------------------
+# 10. A child's visits (/visits/?child=<id>): the child is looked up through the scope
+# --------------------------------------------------------------------------------------
+VISIT_ENDPOINTS = {"visits.index", "visits.record", "visits.plan", "visits.add_plan"}
+VISIT_RECORDERS = ARCHIVE_EDITORS
+
+
+def visit_posts(child_id: str) -> dict[str, dict]:
+    """A valid form for every POST of the visits page (so only the scope can stop it)."""
+    today = local_today()
+    return {
+        "/visits/record/": {
+            "child": child_id,
+            "visit-date": today.isoformat(),
+            "visit-kind": "regular",
+            "visit-visitors": "王主任",
+            "visit-guardianship": "监护到位",
+            "visit-study": "在校正常",
+            "visit-risk_level": "high",
+            "visit-risk_reason": "EDITED",
+            "visit-next_visit": (today + timedelta(days=30)).isoformat(),
+        },
+        "/visits/plan/": {"child": child_id, "year-year": str(today.year), "year-start": ""},
+        "/visits/add/": {
+            "child": child_id,
+            "plan-due": (today + timedelta(days=10)).isoformat(),
+            "plan-kind": "ad_hoc",
+            "plan-note": "EDITED",
+        },
+    }
+
+
+CHILD_RECORDS = [r for r in RECORDS if r.endpoint == "children"]
+VISIT_OUTSIDE = [
+    pytest.param(role, rec, id=f"{role}-{rec}")
+    for rec in CHILD_RECORDS
+    for role in SCOPED_ROLES
+    if not rec.inside(role)
+]
+
+
+@pytest.mark.parametrize(("role", "rec"), VISIT_OUTSIDE)
+def test_visits_of_an_outside_child_show_and_change_nothing(app, world, role, rec):
+    client = sign_in(app, role)
+    doc = world[rec.name]
+    before, counts = snapshot(world), side_counts()
+
+    page = client.get(f"/visits/?child={doc.pk}")
+    assert redirects_to(page, "/children/"), page.status_code
+    assert_hidden(page, rec, doc)
+    for url, data in visit_posts(str(doc.pk)).items():
+        resp = client.post(url, data=data)
+        assert redirects_to(resp, "/children/"), (url, resp.status_code)
+        assert_hidden(resp, rec, doc)
+    assert_unchanged(world, before)
+    assert side_counts() == counts
+    assert VisitBook.objects(pk=str(doc.pk)).first() is None
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_visits_of_an_inside_child(app, world, role):
+    """Positive control: the page shows the child; the roles that record visits do so."""
+    client = sign_in(app, role)
+    rec = next(r for r in CHILD_RECORDS if r.name == "child_chunlin")
+    doc = world[rec.name]
+    before = snapshot(world)
+
+    page = client.get(f"/visits/?child={doc.pk}")
+    assert page.status_code == 200 and rec.labels[0] in page.get_data(as_text=True)
+    for url, data in visit_posts(str(doc.pk)).items():
+        resp = client.post(url, data=data)
+        assert redirects_to(resp, "/visits/"), (url, resp.status_code)
+    book = VisitBook._get_collection().find_one({"_id": str(doc.pk)})
+    if role in VISIT_RECORDERS:
+        assert book is not None and book["visits"] and book["plan"]
+        assert book["place_path"] == PATHS[CHUNLIN]
+        assert_unchanged(world, before, others_of(world, rec))
+    else:
+        assert book is None
+        assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 11. 导入儿童台账: villages only inside, an upload only for the user who made it
+# --------------------------------------------------------------------------------------
+CHILD_IMPORT_ENDPOINTS = {
+    "child_import.index",
+    "child_import.template",
+    "child_import.cancel",
+    "child_import.confirm",
+}
+IMPORTED = ("童导入戊", id_number("640104", "2011-04-05", "771"))
+
+
+def ledger(rows: list[dict]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(TEMPLATE_HEADERS))
+    for row in rows:
+        ws.append([row.get(h, "") for h in TEMPLATE_HEADERS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def ledger_row(name: str, number: str, village: str) -> dict:
+    return {
+        "姓名": name,
+        "性别": "男" if int(number[16]) % 2 else "女",
+        "身份证号码": number,
+        "出生日期": ric.get_birth_date(number).isoformat(),
+        "村（居）代码": village,
+    }
+
+
+def upload_ledger(client, rows: list[dict]):
+    return client.post(
+        "/child_import/",
+        data={"file": (io.BytesIO(ledger(rows)), "台账.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+
+def token_of(resp) -> str | None:
+    m = re.search(r'name="token" value="([^"]+)"', resp.get_data(as_text=True))
+    return m.group(1) if m else None
+
+
+@pytest.mark.parametrize("role", ARCHIVE_EDITORS)
+def test_child_import_offers_and_takes_only_villages_inside(app, world, role):
+    client = sign_in(app, role)
+    before, counts = snapshot(world), side_counts()
+
+    template = client.get("/child_import/template.xlsx")
+    assert template.status_code == 200
+    cells = body_text(template)
+    assert CHUNLIN in cells  # positive control: the user's own village is offered
+    for outside in (SANYING_VILLAGE, TONGXI) + ((ZHANGZHENG_VILLAGE,) if role == "village" else ()):
+        assert outside not in cells and Place.name_of(outside) not in cells, outside
+
+    name, number = IMPORTED
+    resp = upload_ledger(client, [ledger_row(name, number, SANYING_VILLAGE)])
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "不在您的管辖范围内" in page
+    assert token_of(resp) is None and uploads_collection().count_documents({}) == 0
+
+    # An inside village with the 身份证 number of a child archived outside: refused, and
+    # the page says nothing of that child.
+    far = next(r for r in CHILD_RECORDS if r.name == "child_sanying")
+    resp = upload_ledger(client, [ledger_row(name, far.labels[1], CHUNLIN)])
+    assert resp.status_code == 200 and "已在其他地区建档" in resp.get_data(as_text=True)
+    assert_hidden_except(resp, far, world[far.name], far.labels[1])
+    assert token_of(resp) is None
+
+    assert_unchanged(world, before)
+    assert side_counts() == counts
+
+
+def assert_hidden_except(resp, rec: Rec, doc, shown: str) -> None:
+    """Like assert_hidden, for a page that legitimately repeats `shown` (the user's input)."""
+    text = body_text(resp)
+    for label in (*rec.labels, str(doc.pk)):
+        if label != shown:
+            assert label not in text, f"{rec.name} leaked: {label!r} in the response"
+
+
+OTHER_IMPORTERS = {  # a second user who may import, but did not upload the file
+    "social_worker": ("social_worker", None),
+    "village": ("village", None),
+    "station_same_place": ("station", ZHANGZHENG),
+    "station_elsewhere": ("station", TONGGUI),
+}
+
+
+@pytest.mark.parametrize("other", OTHER_IMPORTERS)
+def test_child_import_token_is_its_owners_alone(app, world, other):
+    owner = sign_in(app, "station")
+    name, number = IMPORTED
+    resp = upload_ledger(owner, [ledger_row(name, number, CHUNLIN)])
+    token = token_of(resp)
+    assert token, resp.get_data(as_text=True)[-2000:]
+    role, place = OTHER_IMPORTERS[other]
+    thief = sign_in(app, role) if place is None else login_as(app, make_user(other, role, place))
+    before, counts = snapshot(world), side_counts()
+    stored = uploads_collection().find_one({"_id": token})
+
+    for data in (
+        {"token": token, "mode": "all"},
+        {"token": token, "mode": "valid", "chunk": "1"},
+    ):
+        resp = thief.post("/child_import/confirm/", data=data)
+        assert resp.status_code == 404, resp.status_code
+        assert name not in resp.get_data(as_text=True)
+    thief.post("/child_import/cancel/", data={"token": token})
+    assert name not in thief.get("/child_import/").get_data(as_text=True)
+
+    assert uploads_collection().find_one({"_id": token}) == stored  # neither used nor dropped
+    assert_unchanged(world, before)
+    assert side_counts() == counts
+    # Positive control: the owner imports it, into the village of the file.
+    resp = owner.post("/child_import/confirm/", data={"token": token, "mode": "all"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)[-2000:]
+    assert Child.objects(name=name).get().place_path == PATHS[CHUNLIN]

@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from ..documents import Allocation, AuditEntry, Child, Place, Station, User
 from .audit_log import AuditView
 from .base import HomeView
+from .child_import import ChildImportView
 from .children import ChildView
 from .places import PlaceView
 from .stations import AllocationView, ProgressView, StationView
@@ -22,6 +23,9 @@ def init_admin(app) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/wbz_master.html", swatch="default"),
     )
     admin.add_view(ChildView(Child, name="儿童档案", category="一人一档", endpoint="children"))
+    admin.add_view(
+        ChildImportView(name="导入儿童台账", category="一人一档", endpoint="child_import")
+    )
     admin.add_view(VisitView(name="走访记录", category="一人一档", endpoint="visits"))
     admin.add_view(
         StationView(Station, name="未保站登记", category="站点建设", endpoint="stations")
