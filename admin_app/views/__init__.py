@@ -4,8 +4,16 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from ..documents import Allocation, AuditEntry, Child, Place, Station, User
+from ..documents.case import Case, HelpRequest, MandatoryReport, ReceivingUnit, Referral
 from .audit_log import AuditView
 from .base import HomeView
+from .cases import (
+    CaseView,
+    HelpRequestView,
+    MandatoryReportView,
+    ReceivingUnitView,
+    ReferralView,
+)
 from .child_import import ChildImportView
 from .children import ChildView
 from .places import PlaceView
@@ -27,6 +35,33 @@ def init_admin(app) -> Admin:
         ChildImportView(name="导入儿童台账", category="一人一档", endpoint="child_import")
     )
     admin.add_view(VisitView(name="走访记录", category="一人一档", endpoint="visits"))
+    admin.add_view(CaseView(Case, name="案件", category="个案处置", endpoint="cases"))
+    admin.add_view(
+        MandatoryReportView(
+            MandatoryReport,
+            name="强制报告登记表（附件6）",
+            category="个案处置",
+            endpoint="mandatory_reports",
+        )
+    )
+    admin.add_view(
+        HelpRequestView(
+            HelpRequest,
+            name="疑似伤害事件求助登记表（附件5）",
+            category="个案处置",
+            endpoint="help_requests",
+        )
+    )
+    admin.add_view(
+        ReferralView(
+            Referral, name="服务转介记录表（附件7）", category="个案处置", endpoint="referrals"
+        )
+    )
+    admin.add_view(
+        ReceivingUnitView(
+            ReceivingUnit, name="转介接收单位名录", category="个案处置", endpoint="receiving_units"
+        )
+    )
     admin.add_view(
         StationView(Station, name="未保站登记", category="站点建设", endpoint="stations")
     )

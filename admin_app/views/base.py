@@ -23,7 +23,7 @@ from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from mongoengine import Q
+from mongoengine import DateTimeField, Q
 from mongoengine.errors import (
     DoesNotExist,
     NotUniqueError,
@@ -85,6 +85,15 @@ def _bool_formatter(view, value, *args):
 
 def _list_formatter(view, value, *args):
     return "、".join(str(v) for v in value) if value else ""
+
+
+def localize_times(model) -> None:
+    """Times typed into a form are Ningxia (Asia/Shanghai) times: make them timezone-aware."""
+    for name, field in model._fields.items():
+        if isinstance(field, DateTimeField):
+            value = getattr(model, name, None)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                setattr(model, name, value.replace(tzinfo=TZ))
 
 
 def _blank_to_none(value):
@@ -317,6 +326,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
         for name, field in form._fields.items():
             if name != "row_version":
                 field.populate_obj(model, name)
+        localize_times(model)
 
     def check_model(self, form, model, is_created: bool) -> None:
         """Hook: set server fields and raise DomainError on a broken rule."""

@@ -1,0 +1,228 @@
+"""The discovery-report-disposal flow of 附件4: which step may follow which, and the guards.
+
+Views call `open_case`, `advance`, `record_first_visit`, `add_conference`; nothing else
+changes a case's step.
+"""
+
+from datetime import timedelta
+
+from pymongo import ReturnDocument
+
+from . import audit
+from .documents import DomainError, Place, utcnow
+from .documents.base import local_today
+from .documents.case import Case, CaseEvent, ChildInfo, Conference, Referral
+from .documents.constants import (
+    CASE_STEPS,
+    CONSULT_CLASSES,
+    FIRST_VISIT_HOURS,
+    TOWNSHIP,
+    VILLAGE,
+)
+
+STEP_LABELS = dict(CASE_STEPS)
+# The flowchart's arrows. A 中高危 assessment goes to 强制干预; skipping it needs a reason.
+NEXT = {
+    "intake": ("classified",),
+    "classified": ("assessed", "consult_closed"),
+    "assessed": ("intervention", "placement"),
+    "intervention": ("placement",),
+    "placement": ("referral", "follow_up"),
+    "referral": ("follow_up",),
+    "follow_up": ("referral", "archived"),
+    "archived": (),
+    "consult_closed": (),
+}
+OPEN_REFERRAL_STATUSES = ("sent", "received")
+
+
+def allowed_next(case: Case) -> tuple[str, ...]:
+    """The steps the flowchart offers from where the case stands."""
+    options = NEXT.get(case.step, ())
+    if case.step == "classified":
+        return ("consult_closed",) if case.klass in CONSULT_CLASSES else ("assessed",)
+    return options
+
+
+def next_number(township: str, year: int) -> str:
+    """案件编号: <township code>-<year>-<sequence>, from an atomic counter."""
+    counters = Case._get_db()["counters"]
+    doc = counters.find_one_and_update(
+        {"_id": f"case:{township}:{year}"},
+        {"$inc": {"seq": 1}},
+        upsert=True,
+        return_document=ReturnDocument.AFTER,
+    )
+    code = (Place.info(township) or {}).get("code", township)
+    return f"{code[:9]}-{year}-{doc['seq']:04d}"
+
+
+def case_place(user, child_village: str | None) -> str:
+    """A case belongs to the child's village when known, else to the user's township."""
+    if child_village:
+        info = Place.info(child_village)
+        if info is None or info["level"] != VILLAGE or user.place not in info["place_path"]:
+            raise DomainError("只能为您管辖范围内的儿童立案。", "child")
+        return child_village
+    info = Place.info(user.place) or {}
+    if info.get("level") not in (TOWNSHIP, VILLAGE):
+        raise DomainError("案件由乡镇（街道）未保站受理。")
+    return user.place
+
+
+def open_case(
+    user,
+    *,
+    channel,
+    child_info: ChildInfo,
+    reported_at,
+    summary="",
+    serious_harm=False,
+    village=None,
+    help_request=None,
+    mandatory_report=None,
+) -> Case:
+    """发现报告: open a case; a serious case gets its first home visit due in 24 hours (5.2)."""
+    if reported_at > utcnow() + timedelta(minutes=5):
+        raise DomainError("报告时间不能晚于现在。", "reported_at")
+    place = case_place(user, village)
+    case = Case(
+        channel=channel,
+        child_info=child_info,
+        summary=summary,
+        reported_at=reported_at,
+        serious_harm=bool(serious_harm),
+        help_request=help_request,
+        mandatory_report=mandatory_report,
+        created_by=user.username,
+        updated_by=user.username,
+    )
+    case.set_place(place)
+    township = case.place_path[3] if len(case.place_path) > 3 else place
+    case.number = next_number(township, local_today().year)
+    if case.serious_harm:
+        case.first_visit_due = reported_at + timedelta(hours=FIRST_VISIT_HOURS)
+    case.events = [
+        CaseEvent(step="intake", by=user.username, by_name=user.display_name, note=summary)
+    ]
+    case.save(force_insert=True)
+    audit.record("create", case, detail=f"立案 {case.number}")
+    return case
+
+
+def advance(
+    case: Case, to: str, user, *, done=(), note="", reason="", klass=None, harm=None, risk=None
+) -> Case:
+    """Move the case one arrow along the flowchart, recording who, when, what and why."""
+    if to not in allowed_next(case):
+        raise DomainError(
+            f"流程不允许从“{STEP_LABELS.get(case.step)}”转到“{STEP_LABELS.get(to, to)}”。", "to"
+        )
+    if case.step == "intake":
+        if not klass:
+            raise DomainError("请选择分类（政策咨询、事件咨询、报告案例或求助案例）。", "klass")
+        case.klass = klass
+    if to == "assessed":
+        if harm not in ("suspected", "none") or risk not in ("low", "mid_high"):
+            raise DomainError("危机评估须选择是否疑似伤害和危险程度（低危/中高危）。", "risk")
+        case.harm, case.risk = harm, risk
+    if (
+        case.step == "assessed"
+        and to == "placement"
+        and case.risk == "mid_high"
+        and not reason.strip()
+    ):
+        raise DomainError("中高危个案须先强制干预；如不干预，请填写理由。", "reason")
+    if to == "archived":
+        guard_archive(case)
+    expected, before = case.version, case.step
+    case.step = to
+    case.events.append(
+        CaseEvent(
+            step=to,
+            by=user.username,
+            by_name=user.display_name,
+            done=list(done),
+            note=note,
+            reason=reason,
+        )
+    )
+    if to == "archived":
+        case.archived_at = utcnow()
+    case.version = expected + 1
+    case.updated_by, case.updated_at = user.username, utcnow()
+    case.save(save_condition={"version": expected})
+    audit.record(
+        "update",
+        case,
+        changes={"step": [STEP_LABELS[before], STEP_LABELS[to]]},
+        detail=note or reason,
+    )
+    return case
+
+
+def guard_archive(case: Case) -> None:
+    """No archive while a referral awaits feedback or a follow-up visit is open."""
+    waiting = [
+        r
+        for r in Referral.objects(pk__in=case.referrals or [])
+        if r.status in OPEN_REFERRAL_STATUSES
+    ]
+    if waiting:
+        raise DomainError(f"尚有 {len(waiting)} 个转介未收到反馈，不能组卷归档。")
+    if case.open_follow_ups:
+        raise DomainError("尚有未完成的跟踪回访，不能组卷归档。")
+    if case.serious_harm and not case.first_visit_at:
+        raise DomainError("严重个案尚未记录首次家访，不能组卷归档。")
+
+
+def record_first_visit(case: Case, at, user, note: str) -> Case:
+    """首次家访 of a serious case (5.2)."""
+    if at > utcnow() + timedelta(minutes=5):
+        raise DomainError("家访时间不能晚于现在。", "at")
+    if at < case.reported_at:
+        raise DomainError("家访时间不能早于报告时间。", "at")
+    expected = case.version
+    case.first_visit_at = at
+    case.events.append(
+        CaseEvent(
+            step=case.step,
+            by=user.username,
+            by_name=user.display_name,
+            done=["first_visit"],
+            note=f"首次家访：{note}",
+        )
+    )
+    case.version = expected + 1
+    case.save(save_condition={"version": expected})
+    audit.record("update", case, detail="首次家访")
+    return case
+
+
+def add_conference(case: Case, conference: Conference, user) -> Case:
+    """个案会商 (6.2)."""
+    if not (conference.decisions or "").strip():
+        raise DomainError("请填写会商决定。", "decisions")
+    if conference.held_on > local_today():
+        raise DomainError("会商日期不能晚于今天。", "held_on")
+    conference.recorded_by = user.username
+    Case._get_collection().update_one(
+        {"_id": case.pk}, {"$push": {"conferences": conference.to_mongo()}}
+    )
+    audit.record(
+        "update",
+        case,
+        detail="个案会商" + ("（已提请县（区）未保办）" if conference.escalated else ""),
+    )
+    case.reload()
+    return case
+
+
+def first_visit_state(case: Case, now=None) -> str:
+    """'' (not a serious case), 'done', 'due' (within 24 h) or 'overdue'."""
+    if not case.serious_harm:
+        return ""
+    if case.first_visit_at:
+        return "done"
+    now = now or utcnow()
+    return "overdue" if case.first_visit_due and now > case.first_visit_due else "due"

@@ -1,0 +1,84 @@
+"""Referrals (附件7): creation from a case, tracked status, late-feedback reminders."""
+
+from datetime import timedelta
+
+from bson import ObjectId
+
+from . import audit
+from .documents import DomainError, utcnow
+from .documents.base import local_today
+from .documents.case import Case, Referral
+from .documents.constants import REFERRAL_FEEDBACK_DAYS, REFERRAL_STATUSES
+
+STATUS_LABELS = dict(REFERRAL_STATUSES)
+ORDER = [s for s, _ in REFERRAL_STATUSES]
+
+
+def prepare_new(referral: Referral, user) -> None:
+    """Server-set fields of a new referral: due date for feedback, first log line."""
+    if referral.referred_on and referral.referred_on > local_today():
+        raise DomainError("转介日期不能晚于今天。", "referred_on")
+    if referral.filled_on and referral.filled_on > local_today():
+        raise DomainError("填写日期不能晚于今天。", "filled_on")
+    referral.status = "sent"
+    referral.feedback_due = referral.referred_on + timedelta(days=REFERRAL_FEEDBACK_DAYS)
+    referral.status_log = [{"at": utcnow(), "by": user.username, "status": "sent", "note": "转介"}]
+
+
+def case_in_scope(case_id: str | None, user) -> Case | None:
+    """The case by id when it lies inside the user's place (None for no id; error otherwise)."""
+    if not case_id:
+        return None
+    case = Case.objects(pk=ObjectId(case_id)).first() if ObjectId.is_valid(case_id) else None
+    if case is None or not case.in_scope_of(user):
+        raise DomainError("关联的案件不存在或不在您的管辖范围内。", "case")
+    if case.step in ("archived", "consult_closed"):
+        raise DomainError("该案件已办结，不能再转介。", "case")
+    return case
+
+
+def link_to_case(referral: Referral, user) -> None:
+    """Attach a saved referral to its case (by id, inside the same place)."""
+    if not referral.case:
+        return
+    if not ObjectId.is_valid(referral.case):
+        raise DomainError("关联的案件不存在。", "case")
+    result = Case._get_collection().update_one(
+        {"_id": ObjectId(referral.case), "place_path": user.place},
+        {"$addToSet": {"referrals": str(referral.pk)}},
+    )
+    if not result.matched_count:
+        raise DomainError("关联的案件不存在或不在您的管辖范围内。", "case")
+
+
+def set_status(referral: Referral, status: str, user, note: str = "") -> Referral:
+    """Move a referral forward: 已转介 → 已接收 → 已反馈 → 已办结 (feedback needs its text)."""
+    if status not in ORDER or ORDER.index(status) <= ORDER.index(referral.status):
+        raise DomainError(
+            f"转介状态不能从“{STATUS_LABELS[referral.status]}”改为“{STATUS_LABELS.get(status, status)}”。",
+            "status",
+        )
+    if status == "feedback" and not note.strip():
+        raise DomainError("请填写接收单位的反馈内容。", "note")
+    expected = referral.version
+    if status == "feedback":
+        referral.feedback = note
+    referral.status = status
+    referral.status_log.append(
+        {"at": utcnow(), "by": user.username, "status": status, "note": note}
+    )
+    referral.version = expected + 1
+    referral.updated_by, referral.updated_at = user.username, utcnow()
+    referral.save(save_condition={"version": expected})
+    audit.record("update", referral, changes={"status": ["", STATUS_LABELS[status]]}, detail=note)
+    return referral
+
+
+def late(user, today=None) -> list[Referral]:
+    """Referrals inside the user's place whose feedback is overdue."""
+    today = today or local_today()
+    return [
+        r
+        for r in Referral.objects.in_scope(user).filter(status__in=["sent", "received"])
+        if r.feedback_due and r.feedback_due < today
+    ]

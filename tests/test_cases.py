@@ -1,0 +1,323 @@
+"""Cases (附件4): the flowchart's transitions, the 24-hour rule, archive guards, referrals,
+conferences, and the anonymous reporter."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from admin_app import cases, referrals
+from admin_app.documents import AuditEntry, DomainError, utcnow
+from admin_app.documents.case import Case, ChildInfo, Conference, MandatoryReport, Referral
+from tests.conftest import login_as, make_user, text
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def new_case(user, serious=False, reported_at=None):
+    return cases.open_case(
+        user,
+        channel="hotline",
+        child_info=ChildInfo(name="小明", gender="M", age=9),
+        reported_at=reported_at or utcnow(),
+        summary="邻居报告孩子被打",
+        serious_harm=serious,
+    )
+
+
+def walk(case, user, *steps):
+    for to, kw in steps:
+        cases.advance(case, to, user, **kw)
+    return case
+
+
+def test_open_case_numbers_and_scope(app, users):
+    a = new_case(users["station"])
+    b = new_case(users["station"])
+    assert (
+        a.number.startswith("640104100-")
+        and a.number.endswith("-0001")
+        and b.number.endswith("-0002")
+    )
+    assert a.place == "640104100000" and a.step == "intake"
+    with pytest.raises(DomainError, match="乡镇"):
+        new_case(users["county"])
+
+
+def test_serious_case_first_visit_due_in_24_hours(app, users):
+    reported = utcnow() - timedelta(hours=25)
+    case = new_case(users["station"], serious=True, reported_at=reported)
+    assert (
+        case.first_visit_due
+        == reported.replace(microsecond=case.first_visit_due.microsecond) + timedelta(hours=24)
+        or abs((case.first_visit_due - reported - timedelta(hours=24)).total_seconds()) < 1
+    )
+    assert cases.first_visit_state(case) == "overdue"
+    fresh = new_case(users["station"], serious=True)
+    assert cases.first_visit_state(fresh) == "due"
+    cases.record_first_visit(fresh, utcnow(), users["station"], "已到家中")
+    assert cases.first_visit_state(fresh) == "done"
+    with pytest.raises(DomainError, match="不能早于报告时间"):
+        cases.record_first_visit(case, reported - timedelta(hours=1), users["station"], "")
+    assert cases.first_visit_state(new_case(users["station"])) == ""
+
+
+def test_consultation_closes_quickly(app, users):
+    case = new_case(users["station"])
+    walk(case, users["station"], ("classified", {"klass": "policy_consult"}))
+    assert cases.allowed_next(case) == ("consult_closed",)
+    with pytest.raises(DomainError, match="流程不允许"):
+        cases.advance(case, "assessed", users["station"])
+    walk(case, users["station"], ("consult_closed", {"done": ["policy_explained"]}))
+    assert case.step == "consult_closed" and cases.allowed_next(case) == ()
+
+
+def test_full_flow_of_a_high_risk_case(app, users):
+    u = users["station"]
+    case = new_case(u)
+    walk(
+        case,
+        u,
+        ("classified", {"klass": "report"}),
+        ("assessed", {"harm": "suspected", "risk": "mid_high", "done": ["police_110"]}),
+        ("intervention", {"done": ["report_up", "shelter"]}),
+        ("placement", {"done": ["temporary_placement"]}),
+        ("referral", {"done": ["filed"]}),
+        ("follow_up", {"done": ["rehab"]}),
+        ("archived", {"note": "结案"}),
+    )
+    assert [e.step for e in case.events] == [
+        "intake",
+        "classified",
+        "assessed",
+        "intervention",
+        "placement",
+        "referral",
+        "follow_up",
+        "archived",
+    ]
+    assert case.events[3].done == ["report_up", "shelter"] and case.events[3].by == "u_station"
+    assert case.archived_at is not None and cases.allowed_next(case) == ()
+
+
+@pytest.mark.parametrize(
+    "path, refused, message",
+    [
+        ([], "assessed", "流程不允许"),
+        ([("classified", {"klass": "report"})], "placement", "流程不允许"),
+        ([("classified", {"klass": "report"})], "consult_closed", "流程不允许"),
+        ([("classified", {"klass": "help"})], "archived", "流程不允许"),
+    ],
+)
+def test_refused_transitions(app, users, path, refused, message):
+    case = walk(new_case(users["station"]), users["station"], *path)
+    with pytest.raises(DomainError, match=message):
+        cases.advance(case, refused, users["station"])
+
+
+def test_classification_and_assessment_need_their_answers(app, users):
+    u = users["station"]
+    case = new_case(u)
+    with pytest.raises(DomainError, match="请选择分类"):
+        cases.advance(case, "classified", u)
+    walk(case, u, ("classified", {"klass": "help"}))
+    with pytest.raises(DomainError, match="危机评估"):
+        cases.advance(case, "assessed", u, harm="suspected")
+
+
+def test_high_risk_cannot_skip_intervention_without_a_reason(app, users):
+    u = users["station"]
+    case = walk(
+        new_case(u),
+        u,
+        ("classified", {"klass": "report"}),
+        ("assessed", {"harm": "suspected", "risk": "mid_high"}),
+    )
+    with pytest.raises(DomainError, match="须先强制干预"):
+        cases.advance(case, "placement", u)
+    cases.advance(case, "placement", u, reason="施害者已被公安带离，儿童在亲属家安全")
+    assert case.events[-1].reason.startswith("施害者")
+    low = walk(
+        new_case(u),
+        u,
+        ("classified", {"klass": "report"}),
+        ("assessed", {"harm": "none", "risk": "low"}),
+    )
+    cases.advance(low, "placement", u)  # a low-risk case goes on to support without a reason
+
+
+def _referral(user, case, status="sent"):
+    r = Referral(
+        referred_on=datetime.now(TZ).date(),
+        child_info=case.child_info,
+        reason="需要心理疏导",
+        unit_name="兴庆区心理服务中心",
+        case=str(case.pk),
+        status=status,
+    )
+    r.set_place(case.place)
+    referrals.prepare_new(r, user)
+    r.save()
+    referrals.link_to_case(r, user)
+    case.reload()
+    return r
+
+
+def test_archive_waits_for_referral_feedback_and_follow_ups(app, users):
+    u = users["station"]
+    case = walk(
+        new_case(u, serious=True),
+        u,
+        ("classified", {"klass": "report"}),
+        ("assessed", {"harm": "suspected", "risk": "low"}),
+        ("placement", {}),
+        ("referral", {}),
+        ("follow_up", {}),
+    )
+    r = _referral(u, case)
+    with pytest.raises(DomainError, match="1 个转介未收到反馈"):
+        cases.advance(case, "archived", u)
+    referrals.set_status(r, "received", u)
+    with pytest.raises(DomainError, match="未收到反馈"):
+        cases.advance(case, "archived", u)
+    with pytest.raises(DomainError, match="请填写接收单位的反馈内容"):
+        referrals.set_status(r, "feedback", u)
+    referrals.set_status(r, "feedback", u, "已开展 3 次心理疏导")
+    with pytest.raises(DomainError, match="尚未记录首次家访"):
+        cases.advance(case, "archived", u)
+    cases.record_first_visit(case, utcnow(), u, "已家访")
+    Case.objects(pk=case.pk).update(set__open_follow_ups=1)
+    case.reload()
+    with pytest.raises(DomainError, match="跟踪回访"):
+        cases.advance(case, "archived", u)
+    Case.objects(pk=case.pk).update(set__open_follow_ups=0)
+    case.reload()
+    cases.advance(case, "archived", u)
+    with pytest.raises(DomainError, match="不能从"):
+        referrals.set_status(r, "received", u)
+
+
+def test_late_referral_feedback_is_a_reminder(app, users):
+    u = users["station"]
+    case = walk(new_case(u), u, ("classified", {"klass": "help"}))
+    r = _referral(u, case)
+    assert referrals.late(u) == []
+    Referral.objects(pk=r.pk).update(set__feedback_due=datetime.now(TZ).date() - timedelta(days=1))
+    assert [x.pk for x in referrals.late(u)] == [r.pk]
+    assert [x.pk for x in referrals.late(users["county"])] == [r.pk]
+    assert referrals.late(make_user("tg_station", "station", "640104200000")) == []
+
+
+def test_conference_is_recorded(app, users):
+    u = users["station"]
+    case = new_case(u)
+    cases.add_conference(
+        case,
+        Conference(
+            held_on=datetime.now(TZ).date(),
+            parties=["police", "education"],
+            decisions="由派出所出具告诫书",
+            escalated=True,
+        ),
+        u,
+    )
+    assert case.conferences[0].escalated and case.conferences[0].recorded_by == "u_station"
+    with pytest.raises(DomainError, match="会商决定"):
+        cases.add_conference(case, Conference(held_on=datetime.now(TZ).date(), decisions=" "), u)
+
+
+def test_case_screens_walk_the_flow(app, users):
+    c = login_as(app, users["station"])
+    r = c.post(
+        "/cases/new/",
+        data={
+            "channel": "school",
+            "child_info-name": "小红",
+            "child_info-age": "8",
+            "summary": "学校老师发现伤痕",
+            "reported_at": "2026-11-29 08:30:00",
+            "serious_harm": "y",
+        },
+    )
+    assert r.status_code == 302, text(r)
+    case = Case.objects.get()
+    assert case.serious_harm and case.first_visit_due is not None
+    page = text(c.get(f"/cases/details/?id={case.pk}"))
+    assert "首次家访" in page and "1 发现报告" in page
+    r = c.post("/cases/advance/", data={"id": str(case.pk), "to": "classified", "klass": "report"})
+    assert Case.objects.get().step == "classified"
+    r = c.post("/cases/advance/", data={"id": str(case.pk), "to": "archived"})
+    assert "流程不允许" in text(c.get(r.headers["Location"]))
+    # a county officer reads but cannot move the case
+    county = login_as(app, users["county"])
+    county.post(
+        "/cases/advance/",
+        data={"id": str(case.pk), "to": "assessed", "harm": "none", "risk": "low"},
+    )
+    assert Case.objects.get().step == "classified"
+    # another township does not even see it
+    other = login_as(app, make_user("tg_station", "station", "640104200000"))
+    assert "小红" not in text(other.get("/cases/"))
+    other.post(
+        "/cases/advance/",
+        data={"id": str(case.pk), "to": "assessed", "harm": "none", "risk": "low"},
+    )
+    assert Case.objects.get().step == "classified"
+
+
+REPORT = {
+    "reporter_name": "王阿姨",
+    "reporter_contact": "13800001111",
+    "reporter_identity": "community",
+    "report_method": "phone",
+    "reported_at": "2026-11-29 09:05:00",
+    "child_info-name": "小刚",
+    "child_info-gender": "M",
+    "child_info-age": "10",
+    "scene": "村东头",
+    "account": "听到哭喊 & <打骂>",
+    "physical_state": "手臂有淤青",
+    "filled_by": "李娟",
+    "filled_on": "2026-11-29",
+    "open_case": "y",
+}
+
+
+def test_anonymous_reporter_is_encrypted_and_shown_only_to_the_right_roles(app, users):
+    c = login_as(app, users["station"])
+    r = c.post("/mandatory_reports/new/", data=REPORT)  # reporter_public unchecked: anonymous
+    assert r.status_code == 302, text(r)
+    report = MandatoryReport.objects.get()
+    raw = MandatoryReport._get_collection().find_one()
+    assert report.reporter_public is False and raw.get("reporter_name") is None
+    assert "王阿姨" not in str(raw) and "13800001111" not in str(raw)
+    assert Case.objects.get().mandatory_report == str(report.pk)
+    for role, sees in (
+        ("station", True),
+        ("county", True),
+        ("social_worker", False),
+        ("city", False),
+        ("province", False),
+    ):
+        client = login_as(app, users[role])
+        details = client.get(f"/mandatory_reports/details/?id={report.pk}").get_data(as_text=True)
+        listing = client.get("/mandatory_reports/").get_data(as_text=True)
+        export = client.get("/mandatory_reports/export/csv/").data.decode("utf-8-sig")
+        assert ("王阿姨" in details) is sees, role
+        assert "王阿姨" not in listing and "王阿姨" not in export and "匿名" in export, role
+    shown = AuditEntry.objects(detail="查看匿名报告人身份").count()
+    assert shown == 2  # station and county, each showing logged
+
+
+def test_mandatory_report_rules(app, users):
+    c = login_as(app, users["station"])
+    for change, message in (
+        ({"reporter_identity": "other"}, "请注明"),
+        ({"report_method": "other"}, "请注明"),
+        ({"reported_at": "2099-01-01 10:00:00"}, "报告时间不能晚于现在"),
+        ({"filled_on": "2099-01-01"}, "填写日期不能晚于今天"),
+    ):
+        r = c.post("/mandatory_reports/new/", data={**REPORT, **change})
+        assert r.status_code == 200 and message in text(r), change
+        assert "听到哭喊 &amp; &lt;打骂&gt;" in r.get_data(as_text=True)
+    assert MandatoryReport.objects.count() == 0 and Case.objects.count() == 0
