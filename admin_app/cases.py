@@ -6,6 +6,7 @@ changes a case's step.
 
 from datetime import timedelta
 
+from bson import ObjectId
 from pymongo import ReturnDocument
 
 from . import audit
@@ -216,6 +217,14 @@ def add_conference(case: Case, conference: Conference, user) -> Case:
     )
     case.reload()
     return case
+
+
+def is_archived(case_id: str | None) -> bool:
+    """True when the case a form or referral belongs to is archived (then they are read-only)."""
+    if not case_id or not ObjectId.is_valid(case_id):
+        return False
+    doc = Case._get_collection().find_one({"_id": ObjectId(case_id)}, {"step": 1})
+    return bool(doc and doc.get("step") == "archived")
 
 
 def first_visit_state(case: Case, now=None) -> str:

@@ -53,6 +53,10 @@ def link_to_case(referral: Referral, user) -> None:
 
 def set_status(referral: Referral, status: str, user, note: str = "") -> Referral:
     """Move a referral forward: 已转介 → 已接收 → 已反馈 → 已办结 (feedback needs its text)."""
+    from .cases import is_archived
+
+    if is_archived(referral.case):
+        raise DomainError("案件已组卷归档，转介记录只读。", "status")
     if status not in ORDER or ORDER.index(status) <= ORDER.index(referral.status):
         raise DomainError(
             f"转介状态不能从“{STATUS_LABELS[referral.status]}”改为“{STATUS_LABELS.get(status, status)}”。",

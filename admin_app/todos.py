@@ -65,3 +65,25 @@ def counts(user, today: date | None = None) -> dict[str, int]:
     """How many archives each to-do concerns, for the landing page."""
     rows = roster.rows_for(user)
     return {kind: len(todo_rows(rows, kind, today)) for kind in KINDS}
+
+
+def case_todos(user) -> dict:
+    """Serious cases whose first home visit is due or overdue (5.2), late referral feedback."""
+    from . import cases, referrals
+    from .documents.case import Case
+
+    due = [
+        (c, cases.first_visit_state(c))
+        for c in Case.objects.in_scope(user)
+        .filter(serious_harm=True, first_visit_at=None)
+        .only(
+            "number",
+            "child_info",
+            "first_visit_due",
+            "serious_harm",
+            "first_visit_at",
+            "place_path",
+        )
+    ]
+    due.sort(key=lambda pair: pair[0].first_visit_due)
+    return {"first_visits": due, "late_referrals": referrals.late(user)}

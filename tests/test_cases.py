@@ -193,8 +193,8 @@ def test_archive_waits_for_referral_feedback_and_follow_ups(app, users):
     Case.objects(pk=case.pk).update(set__open_follow_ups=0)
     case.reload()
     cases.advance(case, "archived", u)
-    with pytest.raises(DomainError, match="不能从"):
-        referrals.set_status(r, "received", u)
+    with pytest.raises(DomainError, match="只读"):
+        referrals.set_status(r, "closed", u)
 
 
 def test_late_referral_feedback_is_a_reminder(app, users):
@@ -321,3 +321,22 @@ def test_mandatory_report_rules(app, users):
         assert r.status_code == 200 and message in text(r), change
         assert "听到哭喊 &amp; &lt;打骂&gt;" in r.get_data(as_text=True)
     assert MandatoryReport.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_serious_cases_and_late_referrals_top_the_todos(app, users):
+    u = users["station"]
+    overdue = new_case(u, serious=True, reported_at=utcnow() - timedelta(hours=30))
+    due = new_case(u, serious=True)
+    new_case(u)  # not serious: not a 24-hour to-do
+    home = text(login_as(app, u).get("/"))
+    assert home.index(overdue.number) < home.index(due.number)
+    assert (
+        "【已超期】严重个案 " + overdue.number in home
+        and "【24小时内】严重个案 " + due.number in home
+    )
+    county_home = text(login_as(app, users["county"]).get("/"))
+    assert overdue.number in county_home
+    case = walk(new_case(u), u, ("classified", {"klass": "help"}))
+    r = _referral(u, case)
+    Referral.objects(pk=r.pk).update(set__feedback_due=datetime.now(TZ).date() - timedelta(days=2))
+    assert "转介反馈已逾期：小明 → 兴庆区心理服务中心" in text(login_as(app, u).get("/"))

@@ -171,6 +171,8 @@ class CaseFormView(ScopedModelView):
     def check_model(self, form, model, is_created):
         if is_created:
             model.set_place(current_user.place)
+        elif cases.is_archived(model.case):
+            raise DomainError("案件已组卷归档，登记表只读。")
         self.check_dates(model)
 
     def after_save(self, model, is_created, before):

@@ -26,6 +26,7 @@ def home_context(user) -> dict:
         "behind": [],
         "county_rows": [],
         "todos": [(kind, label, counts[kind]) for kind, label in TODO_LABELS],
+        **todos.case_todos(user),
     }
     if user.role in ("province", "city", "county"):
         rows = progress.county_rows(user)
