@@ -172,6 +172,119 @@ DEMO_USERS = (
 )
 
 
+DEMO_CHILDREN = (
+    # name, gender, birth, village code, categories, guardianship, risk, risk reason, frequency
+    (
+        "马小花",
+        "F",
+        "2015-03-04",
+        "640104100201",
+        ["left_behind"],
+        "both_away",
+        "medium",
+        "",
+        "monthly",
+    ),
+    (
+        "王强",
+        "M",
+        "2009-02-11",
+        "640104100201",
+        ["family_difficulty"],
+        "inadequate",
+        "high",
+        "父亲服刑，祖母年迈",
+        "biweekly",
+    ),
+    (
+        "李梅",
+        "F",
+        "2012-07-21",
+        "640104100200",
+        ["scattered_orphan", "orphan"],
+        "entrusted_insufficient",
+        "medium",
+        "",
+        "monthly",
+    ),
+    (
+        "张浩",
+        "M",
+        "2017-11-02",
+        "640104100200",
+        ["self_difficulty"],
+        "normal",
+        "low",
+        "",
+        "quarterly",
+    ),
+    (
+        "马晓军",
+        "M",
+        "2008-12-28",
+        "640104100201",
+        ["de_facto_unsupported"],
+        "one_away_other_unable",
+        "high",
+        "母亲重病无监护能力",
+        "weekly",
+    ),
+)
+
+
+def _demo_id(birth: str, seq: int, gender: str, area: str = "640104") -> str:
+    from stdnum.cn import ric
+
+    digit = seq * 2 + (1 if gender == "M" else 0)
+    body = f"{area}{birth.replace('-', '')}{digit:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def load_demo_children(station_user) -> int:
+    """A few archives in 掌政镇 so the demo has something to show (idempotent by name)."""
+    from datetime import date as _date
+
+    from admin_app import archive, visits
+    from admin_app.documents import Child, Guardian, local_today
+
+    made = 0
+    for seq, (name, gender, birth, village, cats, guard, risk, reason, freq) in enumerate(
+        DEMO_CHILDREN, 1
+    ):
+        if Child.objects(name=name, place=village).first():
+            continue
+        child = Child(
+            name=name,
+            gender=gender,
+            birth_date=_date.fromisoformat(birth),
+            id_number=_demo_id(birth, seq, gender),
+            ethnicity="回族" if seq % 2 else "汉族",
+            school_status="in_school",
+            categories=cats,
+            guardianship=guard,
+            risk_level=risk,
+            risk_reason=reason or None,
+            visit_frequency=freq,
+            director="demo_village",
+            guardians=[
+                Guardian(
+                    name=name[0] + "大山",
+                    relation="father",
+                    phone=f"1390000{seq:04d}",
+                    situation="migrant_work",
+                )
+            ],
+            created_by="seed",
+            updated_by="seed",
+        )
+        archive.prepare(child, station_user, True, village)
+        child.save(force_insert=True)
+        archive.after_save(child, station_user, True, {}, note="演示数据")
+        visits.make_year_plan(child, local_today().year, station_user)
+        made += 1
+    return made
+
+
 def load_demo() -> list[tuple[str, str, str]]:
     """Demo accounts (one per role) and a few stations; returns (user, password, role label)."""
     out = []
@@ -228,4 +341,5 @@ def load_demo() -> list[tuple[str, str, str]]:
         )
         s.set_place(code)
         s.save()
+    load_demo_children(User.objects.get(username="demo_station"))
     return out

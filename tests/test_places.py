@@ -55,7 +55,12 @@ def test_seed_cli_commands(app):
     r = runner.invoke(args=["seed", "allocation"])
     assert "新增 22 个" in r.output
     r = runner.invoke(args=["seed", "demo"])
-    assert "demo_county" in r.output and r.exit_code == 0
+    assert "demo_county" in r.output and r.exit_code == 0, r.output
+    from admin_app.documents import Child
+
+    assert Child.objects.count() == 5
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    assert Child.objects.count() == 5  # idempotent
 
 
 def test_recode_a_township_keeps_everything_under_it(app, users):
