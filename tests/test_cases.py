@@ -340,3 +340,30 @@ def test_serious_cases_and_late_referrals_top_the_todos(app, users):
     r = _referral(u, case)
     Referral.objects(pk=r.pk).update(set__feedback_due=datetime.now(TZ).date() - timedelta(days=2))
     assert "转介反馈已逾期：小明 → 兴庆区心理服务中心" in text(login_as(app, u).get("/"))
+
+
+def test_word_downloads_are_scoped_logged_and_anonymous_for_others(app, users):
+    import io
+
+    from docx import Document as Docx
+
+    c = login_as(app, users["station"])
+    c.post("/mandatory_reports/new/", data=REPORT)
+    report = MandatoryReport.objects.get()
+
+    def word_text(client):
+        r = client.get(f"/mandatory_reports/word/?id={report.pk}")
+        assert r.status_code == 200, r.status_code
+        doc = Docx(io.BytesIO(r.data))
+        return "\n".join(cell.text for t in doc.tables for row in t.rows for cell in row.cells)
+
+    assert "王阿姨" in word_text(c)
+    worker_text = word_text(login_as(app, users["social_worker"]))
+    assert (
+        "王阿姨" not in worker_text and "13800001111" not in worker_text and "匿名" in worker_text
+    )
+    assert "听到哭喊 & <打骂>" in worker_text
+    assert AuditEntry.objects(action="download", target_type="mandatory_reports").count() == 2
+    other = login_as(app, make_user("tg_station", "station", "640104200000"))
+    assert other.get(f"/mandatory_reports/word/?id={report.pk}").status_code == 404
+    assert other.get("/mandatory_reports/word/?id=../../x").status_code == 404

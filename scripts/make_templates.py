@@ -1,0 +1,469 @@
+"""Build the three official forms (附件5, 附件6, 附件7) as docxtpl templates.
+
+    .venv/bin/python scripts/make_templates.py [OUT_DIR]
+
+Writes doc_templates/help_request_form.docx (附件5 未成年人疑似伤害事件求助登记表),
+doc_templates/mandatory_report_form.docx (附件6 未成年人保护强制报告登记表) and
+doc_templates/referral_record_form.docx (附件7 未成年人保护服务转介记录表).
+
+Every field of each form appears in the seed's order and words. Values are plain
+`{{ placeholders }}` (one run each, so Word never splits them); check-box groups and
+dates arrive from admin_app/word.py as ready strings. The output is byte-for-byte
+reproducible: fixed document properties and fixed zip timestamps.
+"""
+
+import io
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "doc_templates"
+
+SONG = "宋体"  # the official Song face; Linux renders it as Noto Serif CJK SC (see word.to_pdf)
+HEI = "黑体"  # the 附件 label, as government documents print it
+LATIN = "Times New Roman"
+BODY_PT = 12  # 小四
+HINT_PT = 9  # the small print under a label
+TITLE_PT = 18  # 小二
+LABEL_PT = 16  # 三号
+FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+# Column widths (cm) of the 7-column grid every form uses:
+# section | label | value | label | value | label | value  (sum = 21 - 2 × 2.2 = 16.6)
+WIDTHS = (1.2, 2.8, 2.7, 1.5, 2.5, 2.1, 3.8)
+
+# A row is a list of cells: (kind, text, span). Kinds:
+#   "S" section header (text stacked one character per line; merged down over `rows`
+#       rows, given as span=(1, rows)), "^" continuation of the section above,
+#   "L" label, "V" value placeholder (text is the variable name), "H" hint + value
+#       (text is (hint, variable)).
+# A row may carry a minimum height in cm as its last element (a float).
+# PAGE between rows ends the table and starts the rest on a new sheet, so a section is
+# never cut in two by the page end.
+PAGE = "page"
+
+
+def child_rows(name_label="姓名", address_label="住址"):
+    """未成年人信息: the three rows every form shares."""
+    return [
+        [
+            ("S", "未成年人信息", (1, 3)),
+            ("L", name_label, 1),
+            ("V", "child_name", 1),
+            ("L", "性别", 1),
+            ("V", "child_gender", 1),
+            ("L", "年龄", 1),
+            ("V", "child_age", 1),
+            1.0,
+        ],
+        [
+            ("^", "", 1),
+            ("L", address_label, 1),
+            ("V", "child_address", 3),
+            ("L", "联系电话", 1),
+            ("V", "child_phone", 1),
+            1.0,
+        ],
+        [
+            ("^", "", 1),
+            ("L", "监护人姓名", 1),
+            ("V", "guardian_name", 1),
+            ("L", "身份", 1),
+            ("V", "guardian_identity", 1),
+            ("L", "联系电话", 1),
+            ("V", "guardian_phone", 1),
+            1.0,
+        ],
+    ]
+
+
+def filled_row(filler_label="填写人"):
+    return [
+        ("L", filler_label, 2),
+        ("V", "filled_by", 2),
+        ("L", "填写日期", 1),
+        ("V", "filled_on", 2),
+        1.0,
+    ]
+
+
+HELP_REQUEST = {
+    "file": "help_request_form.docx",
+    "number": "附件5",
+    "title": "未成年人疑似伤害事件求助登记表",
+    "date_line": None,
+    "rows": [
+        *child_rows(),
+        [
+            ("S", "情况陈述", (1, 2)),
+            ("L", "地点", 1),
+            ("V", "location", 3),
+            ("L", "时间", 1),
+            ("V", "occurred_at", 1),
+            1.0,
+        ],
+        [("^", "", 1), ("L", "具体经过", 1), ("V", "account", 5), 7.0],
+        [
+            ("S", "疑似施害者", (1, 2)),
+            ("L", "姓名", 1),
+            ("V", "perp_name", 1),
+            ("L", "身份", 1),
+            ("V", "perp_identity", 3),
+            1.2,
+        ],
+        [
+            ("^", "", 1),
+            ("L", "住址", 1),
+            ("V", "perp_address", 3),
+            ("L", "联系电话", 1),
+            ("V", "perp_phone", 1),
+            1.2,
+        ],
+        [("L", "附件\n（文字记录、图片等相关证明）", 2), ("V", "attachment_note", 5), 3.0],
+        filled_row(),
+    ],
+}
+
+MANDATORY_REPORT = {
+    "file": "mandatory_report_form.docx",
+    "number": "附件6",
+    "title": "未成年人保护强制报告登记表",
+    "date_line": None,
+    "rows": [
+        [("S", "报告人信息", (1, 5)), ("L", "公开或匿名", 1), ("V", "reporter_public_boxes", 5)],
+        [
+            ("^", "", 1),
+            ("L", "报告人姓名", 1),
+            ("V", "reporter_name", 2),
+            ("L", "联系方式", 1),
+            ("V", "reporter_contact", 2),
+            0.9,
+        ],
+        [("^", "", 1), ("L", "报告人身份", 1), ("V", "reporter_identity_boxes", 5)],
+        [("^", "", 1), ("L", "报告方式", 1), ("V", "report_method_boxes", 5)],
+        [("^", "", 1), ("L", "报告时间", 1), ("V", "reported_at", 5), 0.9],
+        *child_rows("未成年人姓名", "居住地址"),
+        [
+            ("S", "情况陈述", (1, 2)),
+            ("L", "案件发生地", 1),
+            ("V", "scene", 3),
+            ("L", "发生时间", 1),
+            ("V", "occurred_at", 1),
+            1.0,
+        ],
+        [("^", "", 1), ("L", "案件经过", 1), ("V", "account", 5), 5.0],
+        [
+            ("S", "疑似施害者", (1, 1)),
+            ("L", "姓名", 1),
+            ("V", "perp_name", 1),
+            ("L", "身份", 1),
+            ("V", "perp_identity", 3),
+            1.2,
+        ],
+        PAGE,
+        [("S", "未成年人具体状态", (1, 4)), ("L", "身体状态", 1), ("V", "physical_state", 5), 4.0],
+        [("^", "", 1), ("L", "精神状态", 1), ("V", "mental_state", 5), 4.0],
+        [("^", "", 1), ("L", "行为表现", 1), ("V", "behaviour", 5), 4.0],
+        [
+            ("^", "", 1),
+            ("L", "未成年人对伤害案件的认知与评价", 1),
+            (
+                "H",
+                (
+                    "（认识、理解与评价：对施害者行为的认识、关系及信任程度、"
+                    "亲密程度、继续相处意愿等）",
+                    "child_view",
+                ),
+                5,
+            ),
+            5.0,
+        ],
+        [("L", "附件\n（文字记录、图片等相关信息）", 2), ("V", "attachment_note", 5), 4.0],
+        filled_row(),
+    ],
+}
+
+REFERRAL = {
+    "file": "referral_record_form.docx",
+    "number": "附件7",
+    "title": "未成年人保护服务转介记录表",
+    "date_line": "referred_on",
+    "rows": [
+        *child_rows(),
+        [
+            ("S", "转介服务记录", (1, 1)),
+            ("L", "转介理由", 1),
+            (
+                "H",
+                ("（目击或了解到的未成年人伤害案件具体发展过程与情形，描述性话语）", "reason"),
+                5,
+            ),
+            7.0,
+        ],
+        [("S", "转介信息", (1, 4)), ("L", "转介接收单位", 1), ("V", "unit_name", 5), 1.1],
+        [("^", "", 1), ("L", "单位地址", 1), ("V", "unit_address", 5), 1.1],
+        [("^", "", 1), ("L", "对接负责人姓名", 1), ("V", "unit_contact_name", 5), 1.1],
+        [("^", "", 1), ("L", "联系方式", 1), ("V", "unit_contact_phone", 5), 1.1],
+        [("L", "未保工作站后续跟进计划", 2), ("V", "follow_up_plan", 5), 4.0],
+        filled_row("填写人姓名"),
+    ],
+}
+
+FORMS = (HELP_REQUEST, MANDATORY_REPORT, REFERRAL)
+
+
+# ---- document-wide settings ---------------------------------------------------------
+
+
+def set_run_fonts(rpr, east_asia=SONG, latin=LATIN):
+    """Explicit fonts (no theme fonts, which would win over them) and Chinese language."""
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    fonts = parse_xml(
+        f'<w:rFonts {nsdecls("w")} w:ascii="{latin}" w:hAnsi="{latin}" '
+        f'w:eastAsia="{east_asia}" w:cs="{latin}" w:hint="eastAsia"/>'
+    )
+    rpr.insert(0, fonts)
+
+
+def setup_document(doc):
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.header_distance = section.footer_distance = Cm(1.2)
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_run_fonts(rpr)
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    set_run_fonts(normal.element.get_or_add_rPr())
+
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+    # Font table: describe 宋体 and 黑体 so Word without them substitutes a like face.
+    font_table = next(p for p in doc.part.package.parts if p.partname.endswith("/fontTable.xml"))
+    xml = font_table.blob.decode("utf-8")
+    extra = (
+        f'<w:font w:name="{SONG}"><w:altName w:val="SimSun"/>'
+        '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/>'
+        '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+        f'<w:font w:name="{HEI}"><w:altName w:val="SimHei"/>'
+        '<w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/>'
+        '<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
+    )
+    font_table._blob = xml.replace("</w:fonts>", extra + "</w:fonts>").encode("utf-8")
+
+    props = doc.core_properties
+    props.author = props.last_modified_by = "未保站工作平台"
+    props.created = props.modified = props.last_printed = FIXED_TIME
+    props.revision = 1
+    props.comments = "由 scripts/make_templates.py 生成"
+
+
+def add_text(paragraph, text, *, size=BODY_PT, bold=False, east_asia=SONG):
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    set_run_fonts(run._element.get_or_add_rPr(), east_asia=east_asia)
+    return run
+
+
+def placeholder(name):
+    return "{{ " + name + " }}"
+
+
+# ---- the table ----------------------------------------------------------------------
+
+
+def set_cell_margins(table, left=0.12, right=0.12, top=0.05, bottom=0.05):
+    tbl_pr = table._tbl.tblPr
+    margins = parse_xml(
+        f"<w:tblCellMar {nsdecls('w')}>"
+        f'<w:top w:w="{int(top * 567)}" w:type="dxa"/>'
+        f'<w:left w:w="{int(left * 567)}" w:type="dxa"/>'
+        f'<w:bottom w:w="{int(bottom * 567)}" w:type="dxa"/>'
+        f'<w:right w:w="{int(right * 567)}" w:type="dxa"/>'
+        "</w:tblCellMar>"
+    )
+    tbl_pr.append(margins)
+    layout = parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>')
+    tbl_pr.append(layout)
+
+
+def fill_cell(cell, kind, text):
+    paragraph = cell.paragraphs[0]
+    if kind == "S":
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_text(paragraph, "\n".join(text), bold=True)
+    elif kind == "L":
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        label, _, hint = text.partition("\n")
+        add_text(paragraph, label)
+        if hint:
+            small = cell.add_paragraph()
+            small.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            add_text(small, hint, size=HINT_PT)
+    elif kind == "V":
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        add_text(paragraph, placeholder(text))
+    elif kind == "H":
+        hint, name = text
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        add_text(paragraph, hint, size=HINT_PT)
+        add_text(cell.add_paragraph(), placeholder(name))
+
+
+def build_table(doc, rows):
+    ncols = len(WIDTHS)
+    table = doc.add_table(rows=len(rows), cols=ncols)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    set_cell_margins(table)
+    for i, width in enumerate(WIDTHS):
+        table.columns[i].width = Cm(width)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Cm(WIDTHS[i])
+
+    pending = []  # (row, col, span_rows, kind, text) of section cells to merge downward
+    for r, spec in enumerate(rows):
+        height = spec[-1] if isinstance(spec[-1], float) else None
+        cells = [c for c in spec if not isinstance(c, float)]
+        if sum(c[2][0] if isinstance(c[2], tuple) else c[2] for c in cells) != ncols:
+            raise ValueError(f"row {r} does not fill {ncols} columns: {spec}")
+        col = 0
+        for kind, text, span in cells:
+            width = span[0] if isinstance(span, tuple) else span
+            if kind == "S":
+                pending.append((r, col, span[1], text))
+            elif kind != "^":
+                cell = table.cell(r, col)
+                if width > 1:
+                    cell = cell.merge(table.cell(r, col + width - 1))
+                fill_cell(cell, kind, text)
+            col += width
+        row = table.rows[r]
+        row.height = Cm(height or 1.0)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        # A row never breaks across pages: each box stays whole on one sheet.
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    for r, col, span_rows, text in pending:
+        cell = table.cell(r, col)
+        if span_rows > 1:
+            cell = cell.merge(table.cell(r + span_rows - 1, col))
+        fill_cell(cell, "S", text)
+    return table
+
+
+def build(form) -> bytes:
+    doc = Document()
+    setup_document(doc)
+    doc.core_properties.title = f"{form['number']} {form['title']}"
+
+    label = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    add_text(label, form["number"], size=LABEL_PT, east_asia=HEI)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(6)
+    title.paragraph_format.space_after = Pt(12)
+    add_text(title, form["title"], size=TITLE_PT, bold=True)
+
+    if form["date_line"]:
+        date = doc.add_paragraph()
+        date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        date.paragraph_format.space_after = Pt(6)
+        add_text(date, placeholder(form["date_line"]))
+
+    chunks = [[]]
+    for row in form["rows"]:
+        if row == PAGE:
+            chunks.append([])
+        else:
+            chunks[-1].append(row)
+    for i, rows in enumerate(chunks):
+        if i:
+            brk = doc.add_paragraph()
+            brk.paragraph_format.page_break_before = True
+            add_text(brk, "", size=2)
+            brk.paragraph_format.line_spacing = Pt(2)
+        build_table(doc, rows)
+    return reproducible(doc)
+
+
+def reproducible(doc) -> bytes:
+    """The .docx bytes with fixed zip entry times and order, so a rebuild changes nothing."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            if name == "docProps/thumbnail.jpeg":
+                continue  # python-docx's own sample picture, not ours
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            data = src.read(name)
+            if name == "_rels/.rels":
+                data = _drop_thumbnail_rel(data)
+            elif name == "[Content_Types].xml":
+                data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def _drop_thumbnail_rel(data: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    for rel in list(root):
+        if rel.get("Target", "").endswith("thumbnail.jpeg"):
+            root.remove(rel)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def main(out_dir: Path = OUT_DIR) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for form in FORMS:
+        path = out_dir / form["file"]
+        path.write_bytes(build(form))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT_DIR):
+        print(path)
