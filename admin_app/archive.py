@@ -307,3 +307,17 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
     audit.record(
         "update", child, place_path=old_path, detail=f"迁出至 {Place.full_name_of(to_village)}"
     )
+
+
+def link_case(child: Child, case_id: str, user) -> None:
+    """A child first met in a case now has an archive: the case points at it (same place only)."""
+    from bson import ObjectId
+
+    from .documents.case import Case
+
+    if not ObjectId.is_valid(case_id):
+        return
+    Case._get_collection().update_one(
+        {"_id": ObjectId(case_id), "place_path": user.place, "child_info.child": None},
+        {"$set": {"child_info.child": str(child.pk)}},
+    )

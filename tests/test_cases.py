@@ -367,3 +367,48 @@ def test_word_downloads_are_scoped_logged_and_anonymous_for_others(app, users):
     other = login_as(app, make_user("tg_station", "station", "640104200000"))
     assert other.get(f"/mandatory_reports/word/?id={report.pk}").status_code == 404
     assert other.get("/mandatory_reports/word/?id=../../x").status_code == 404
+
+
+def test_case_from_an_archive_and_archive_from_a_case(app, users):
+    from tests.test_children import create
+
+    c = login_as(app, users["station"])
+    create(c)
+    from admin_app.documents import Child
+
+    child = Child.objects.get()
+    page = text(c.get(f"/cases/new/?child={child.pk}"))
+    assert 'value="马小花"' in page and "走访发现" in page
+    r = c.post(
+        f"/cases/new/?child={child.pk}",
+        data={
+            "channel": "visit",
+            "child_info-name": "马小花",
+            "summary": "走访发现监护缺失",
+            "reported_at": "2026-11-29 08:00:00",
+        },
+    )
+    assert r.status_code == 302, text(r)
+    case = Case.objects.get()
+    assert case.child_info.child == str(child.pk) and case.place == child.place
+    # a child met first in a case gets an archive, and the case points at it
+    other = new_case(users["station"])
+    r = c.post(
+        f"/children/new/?from_case={other.pk}&name=小明&gender=M",
+        data={
+            "village": "640104100200",
+            "name": "小明",
+            "gender": "M",
+            "id_number": "",
+            "no_id_reason": "unknown",
+            "birth_date": "2016-05-01",
+            "status": "active",
+            "risk_level": "low",
+            "visit_frequency": "monthly",
+            "disability_kind": "none",
+            "guardianship": "normal",
+        },
+    )
+    assert r.status_code == 302, text(r)
+    other.reload()
+    assert other.child_info.child == str(Child.objects.get(name="小明").pk)

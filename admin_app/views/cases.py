@@ -84,6 +84,21 @@ def labelled(labels: dict, columns) -> dict:
     return {k: {"label": labels[k]} for k in columns if k in labels}
 
 
+def child_info_of(child) -> dict:
+    """未成年人信息 of a form, filled from an archive."""
+    guardian = next((g for g in child.guardians or [] if g.is_guardian), None)
+    return {
+        "name": child.name,
+        "gender": child.gender,
+        "age": child.age_on(local_today()),
+        "address": child.address or "",
+        "phone": "",
+        "guardian_name": guardian.name if guardian else "",
+        "guardian_identity": guardian.__str__().split("（")[-1].rstrip("）") if guardian else "",
+        "guardian_phone": guardian.phone if guardian else "",
+    }
+
+
 def local_now() -> datetime:
     return datetime.now(TZ)
 
@@ -626,12 +641,35 @@ class CaseView(ScopedModelView):
     form_overrides = {"summary": TextAreaField}
     form_subdocuments = {"child_info": CHILD_INFO_SUB}
 
+    def _child_arg(self):
+        """The archive named by ?child= (a case opened from a visit or an archive), in scope."""
+        from ..documents import Child
+
+        cid = request.args.get("child", "")
+        if not ObjectId.is_valid(cid):
+            return None
+        return Child.objects.in_scope(current_user).filter(pk=ObjectId(cid)).first()
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET":
+            form.reported_at.data = local_now().replace(second=0, microsecond=0, tzinfo=None)
+        child = self._child_arg()
+        if child is not None and request.method == "GET":
+            form.channel.data = "visit"
+            for key, value in child_info_of(child).items():
+                form.child_info.form[key].data = value
+        return form
+
     def create_model(self, form):
         try:
             data = form.child_info.data or {}
             info = ChildInfo(
                 **{k: v for k, v in data.items() if k in ChildInfo._fields and v not in ("", None)}
             )
+            child = self._child_arg()
+            if child is not None:
+                info.child = str(child.pk)
             reported = form.reported_at.data
             if reported is not None and reported.tzinfo is None:
                 reported = reported.replace(tzinfo=TZ)
@@ -642,6 +680,7 @@ class CaseView(ScopedModelView):
                 reported_at=reported or datetime.now(TZ),
                 summary=form.summary.data or "",
                 serious_harm=bool(form.serious_harm.data),
+                village=child.place if child is not None else None,
             )
         except DomainError as exc:
             return self._fail(form, exc.message, exc.field)

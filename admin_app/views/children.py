@@ -365,6 +365,9 @@ class ChildView(ScopedModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
+        if request.method == "GET" and request.args.get("from_case"):
+            form.name.data = request.args.get("name", "")[:50]
+            form.gender.data = request.args.get("gender") or None
         form.village.choices = self._village_choices()
         if current_user.role == "village" and not form.village.data:
             form.village.data = current_user.place
@@ -390,6 +393,8 @@ class ChildView(ScopedModelView):
 
     def after_save(self, model, is_created, before):
         archive.after_save(model, current_user, is_created, before)
+        if is_created and request.args.get("from_case"):
+            archive.link_case(model, request.args["from_case"], current_user)
         dups = archive.likely_duplicates(model)
         if dups:
             flash(
