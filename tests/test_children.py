@@ -70,6 +70,10 @@ def test_station_creates_an_archive_with_row_and_history(app, users):
     assert entry["action"] == "建档" and entry["changes"]["姓名"] == ["", "马小花"]
     page = text(c.get(f"/children/details/?id={child.pk}"))
     assert "马小花" in page and "建档" in page and "农村留守儿童" in page
+    from admin_app.documents import AuditEntry
+
+    (viewed,) = AuditEntry.objects(action="view", target_type="children")
+    assert (viewed.actor, viewed.target_id) == ("u_station", str(child.pk))
 
 
 @pytest.mark.parametrize(

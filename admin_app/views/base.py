@@ -433,13 +433,10 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return True
 
     # ---- details are logged for sensitive records ----
-    @expose("/details/")
-    def details_view(self):
-        if self.audit_views:
-            obj = self.get_one(request.args.get("id"))
-            if obj is not None:
-                audit.record("view", obj)
-        return super().details_view()
+    def render(self, template, **kwargs):
+        if self.audit_views and template == self.details_template and kwargs.get("model") is not None:
+            audit.record("view", kwargs["model"])
+        return super().render(template, **kwargs)
 
     # ---- export: logged, and a CSV that Excel opens with Chinese intact ----
     @expose("/export/<export_type>/")
