@@ -4,15 +4,17 @@ Views call `open_case`, `advance`, `record_first_visit`, `add_conference`; nothi
 changes a case's step.
 """
 
+import hashlib
 from datetime import timedelta
 
 from bson import ObjectId
+from mongoengine.errors import NotUniqueError
 from pymongo import ReturnDocument
 
 from . import audit
 from .documents import DomainError, Place, utcnow
 from .documents.base import local_today
-from .documents.case import Case, CaseEvent, ChildInfo, Conference, Referral
+from .documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
 from .documents.constants import (
     CASE_STEPS,
     CONSULT_CLASSES,
@@ -150,8 +152,18 @@ def advance(
     )
     if to == "archived":
         case.archived_at = utcnow()
+        case.dossier = str(case.pk)
     case.version = expected + 1
     case.updated_by, case.updated_at = user.username, utcnow()
+    dossier = None
+    if to == "archived":
+        # The dossier is rendered before anything is written: if it cannot be made, the
+        # case stays where it was (in the database and in memory).
+        try:
+            dossier = render_dossier(case)
+        except Exception:
+            case.reload()
+            raise
     case.save(save_condition={"version": expected})
     audit.record(
         "update",
@@ -159,7 +171,40 @@ def advance(
         changes={"step": [STEP_LABELS[before], STEP_LABELS[to]]},
         detail=note or reason,
     )
+    if dossier is not None:
+        # Stored only by the one archive that won the save above; should this insert fail,
+        # the archived case has no dossier yet and the download stores it (store_dossier).
+        store_dossier(case, user, data=dossier)
     return case
+
+
+def render_dossier(case: Case) -> bytes:
+    from . import word
+
+    return word.render("dossier", word.dossier_context(case))
+
+
+def store_dossier(case: Case, user, data: bytes | None = None) -> Dossier:
+    """Store the dossier of an archived case, once: it is never rewritten (read-only)."""
+    if case.step != "archived":
+        raise DomainError("只有组卷归档的案件才有案卷。")
+    if Dossier.objects(pk=str(case.pk)).only("id").first() is not None:
+        raise DomainError("案件已组卷归档，案卷只读，不能重新生成。")
+    data = render_dossier(case) if data is None else data
+    dossier = Dossier(
+        id=str(case.pk),
+        place_path=list(case.place_path),
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_at=utcnow(),
+        created_by=getattr(user, "username", None),
+    )
+    try:
+        dossier.save(force_insert=True)
+    except NotUniqueError as exc:  # stored at the same moment by someone else
+        raise DomainError("案件已组卷归档，案卷只读，不能重新生成。") from exc
+    audit.record("create", dossier, detail=f"组卷归档：生成案卷 {case.number}")
+    return dossier
 
 
 def guard_archive(case: Case) -> None:
@@ -177,8 +222,14 @@ def guard_archive(case: Case) -> None:
         raise DomainError("严重个案尚未记录首次家访，不能组卷归档。")
 
 
+def _refuse_if_closed(case: Case) -> None:
+    if case.step in ("archived", "consult_closed"):
+        raise DomainError("案件已办结归档，不能再修改。")
+
+
 def record_first_visit(case: Case, at, user, note: str) -> Case:
     """首次家访 of a serious case (5.2)."""
+    _refuse_if_closed(case)
     if at > utcnow() + timedelta(minutes=5):
         raise DomainError("家访时间不能晚于现在。", "at")
     if at < case.reported_at:
@@ -202,6 +253,7 @@ def record_first_visit(case: Case, at, user, note: str) -> Case:
 
 def add_conference(case: Case, conference: Conference, user) -> Case:
     """个案会商 (6.2)."""
+    _refuse_if_closed(case)
     if not (conference.decisions or "").strip():
         raise DomainError("请填写会商决定。", "decisions")
     if conference.held_on > local_today():

@@ -1,10 +1,12 @@
-"""Build the three official forms (附件5, 附件6, 附件7) as docxtpl templates.
+"""Build the three official forms (附件5, 附件6, 附件7) and the case dossier as docxtpl templates.
 
     .venv/bin/python scripts/make_templates.py [OUT_DIR]
 
 Writes doc_templates/help_request_form.docx (附件5 未成年人疑似伤害事件求助登记表),
-doc_templates/mandatory_report_form.docx (附件6 未成年人保护强制报告登记表) and
-doc_templates/referral_record_form.docx (附件7 未成年人保护服务转介记录表).
+doc_templates/mandatory_report_form.docx (附件6 未成年人保护强制报告登记表),
+doc_templates/referral_record_form.docx (附件7 未成年人保护服务转介记录表) and
+doc_templates/case_dossier.docx (附件4 step 8 组卷归档: 未成年人保护个案卷宗).
+`main` builds the three forms, `write_dossier` the dossier.
 
 Every field of each form appears in the seed's order and words. Values are plain
 `{{ placeholders }}` (one run each, so Word never splits them); check-box groups and
@@ -454,7 +456,263 @@ def _drop_thumbnail_rel(data: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+# ---- the case dossier (组卷归档) ------------------------------------------------------
+
+DOSSIER_FILE = "case_dossier.docx"
+COVER_TITLE_PT = 26  # 一号
+HEADING_PT = 14  # 四号
+TOTAL_WIDTH = 16.6  # 21 - 2 × 2.2
+
+
+def grid(doc, widths, rows=0):
+    """An empty fixed-layout grid table, centered, with the forms' cell margins."""
+    if abs(sum(widths) - TOTAL_WIDTH) > 0.01 and len(widths) > 2:
+        raise ValueError(f"columns {widths} do not fill the text width")
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    set_cell_margins(table)
+    for i, width in enumerate(widths):
+        table.columns[i].width = Cm(width)
+    return table
+
+
+def new_row(table, widths, height=0.8, header=False):
+    row = table.add_row()
+    for i, cell in enumerate(row.cells):
+        cell.width = Cm(widths[i])
+    row.height = Cm(height)
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    tr_pr = row._tr.get_or_add_trPr()
+    if header:  # repeated at the top of every page the table runs over
+        tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    else:
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    return row
+
+
+def put(cell, text, *, bold=False, center=False, size=BODY_PT):
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    add_text(paragraph, text, bold=bold, size=size)
+
+
+def tag_row(table, widths, tag):
+    """A row holding only a docxtpl row tag ({%tr for … %}); docxtpl replaces it whole."""
+    row = new_row(table, widths, height=0.5)
+    cell = row.cells[0].merge(row.cells[-1]) if len(widths) > 1 else row.cells[0]
+    add_text(cell.paragraphs[0], "{%tr " + tag + " %}")
+
+
+def loop_table(doc, columns, items, item, empty):
+    """Header row, one row per item of the list `items`, or one row saying `empty`.
+
+    `columns` is a list of (header, key, width); a cell shows `{{ item.key }}`.
+    """
+    widths = [w for _, _, w in columns]
+    table = grid(doc, widths)
+    head = new_row(table, widths, height=0.8, header=True)
+    for cell, (label, _, _) in zip(head.cells, columns, strict=True):
+        put(cell, label, bold=True, center=True)
+    tag_row(table, widths, f"for {item} in {items}")
+    row = new_row(table, widths, height=0.8)
+    for cell, (_, key, _) in zip(row.cells, columns, strict=True):
+        put(cell, placeholder(f"{item}.{key}"))
+    tag_row(table, widths, "else")
+    row = new_row(table, widths, height=0.8)
+    cell = row.cells[0].merge(row.cells[-1])
+    put(cell, empty, center=True)
+    tag_row(table, widths, "endfor")
+    return table
+
+
+def label_table(doc, rows, widths=(3.3, 5.0, 3.3, 5.0)):
+    """Label/value pairs, two to a row: rows of (label, key) pairs; a single pair spans."""
+    table = grid(doc, list(widths))
+    for pairs in rows:
+        row = new_row(table, widths, height=0.9)
+        if len(pairs) == 1:
+            label, key = pairs[0]
+            put(row.cells[0], label, center=True)
+            put(row.cells[1].merge(row.cells[3]), placeholder(key))
+            continue
+        for i, (label, key) in enumerate(pairs):
+            put(row.cells[2 * i], label, center=True)
+            put(row.cells[2 * i + 1], placeholder(key))
+    return table
+
+
+def heading(doc, text, *, page_break=False, center=False, size=HEADING_PT):
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.page_break_before = page_break
+    paragraph.paragraph_format.space_before = Pt(12)
+    paragraph.paragraph_format.space_after = Pt(6)
+    paragraph.paragraph_format.keep_with_next = True
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(paragraph, text, size=size, bold=center, east_asia=SONG if center else HEI)
+    return paragraph
+
+
+def tag_paragraph(doc, tag):
+    """A paragraph holding only a docxtpl paragraph tag ({%p for … %}), replaced whole."""
+    add_text(doc.add_paragraph(), "{%p " + tag + " %}")
+
+
+def page_number_footer(doc):
+    """第 N 页 at the foot of every page, for numbering the 卷内目录's 页次 by hand."""
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(footer, "第 ", size=10.5)
+    footer._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+        )
+    )
+    add_text(footer, " 页", size=10.5)
+
+
+COVER_ROWS = (
+    ("案件编号", "number"),
+    ("未成年人", "child_name"),
+    ("受理未保站", "station"),
+    ("立案日期", "opened_on"),
+    ("归档日期", "archived_on"),
+    ("保管期限", "retention"),
+    ("立卷人", "archived_by"),
+)
+BASICS = (
+    (("案件编号", "number"), ("来源渠道", "channel")),
+    (("分类", "klass"), ("报告时间", "reported_at")),
+    (("立案日期", "opened_on"), ("归档日期", "archived_on")),
+    (("危机评估", "assessment"), ("严重家暴或不法侵害", "serious_harm")),
+    (("首次家访", "first_visit"), ("儿童档案", "child_archive")),
+    (("未成年人姓名", "child_name"), ("性别", "child_gender")),
+    (("年龄", "child_age"), ("联系电话", "child_phone")),
+    (("住址", "child_address"),),
+    (("监护人姓名", "guardian_name"), ("身份", "guardian_identity")),
+    (("监护人联系电话", "guardian_phone"),),
+    (("情况摘要", "summary"),),
+)
+CONTENTS = (
+    ("序号", "no", 1.5),
+    ("文件名称", "title", 8.6),
+    ("日期", "date", 4.0),
+    ("页次", "", 2.5),
+)
+EVENTS = (
+    ("时间", "at", 3.2),
+    ("环节", "step", 2.4),
+    ("办理人", "by", 2.2),
+    ("所做工作", "done", 3.8),
+    ("说明/理由", "note", 5.0),
+)
+REFERRALS = (
+    ("日期", "date", 3.0),
+    ("接收单位", "unit", 3.4),
+    ("理由", "reason", 4.4),
+    ("状态", "status", 1.6),
+    ("反馈", "feedback", 4.2),
+)
+CONFERENCES = (
+    ("日期", "held_on", 3.0),
+    ("参加部门及人员", "parties", 4.0),
+    ("会商决定", "decisions", 7.0),
+    ("提请县（区）未保办", "escalated", 2.6),
+)
+VISITS = (
+    ("日期", "date", 3.0),
+    ("类型", "kind", 1.8),
+    ("走访人员", "visitors", 2.4),
+    ("走访情况", "findings", 6.2),
+    ("提供的服务", "services", 3.2),
+)
+
+
+def build_dossier() -> bytes:
+    doc = Document()
+    setup_document(doc)
+    doc.core_properties.title = "未成年人保护个案卷宗"
+    page_number_footer(doc)
+
+    # Page 1: the cover.
+    first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    first.paragraph_format.space_before = Pt(120)
+    first.paragraph_format.space_after = Pt(60)
+    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(first, "未成年人保护个案卷宗", size=COVER_TITLE_PT, bold=True)
+    widths = (4.0, 9.0)
+    cover = grid(doc, widths)
+    for label, key in COVER_ROWS:
+        row = new_row(cover, widths, height=1.3)
+        put(row.cells[0], label, center=True, size=LABEL_PT)
+        put(row.cells[1], placeholder(key), size=LABEL_PT)
+
+    # Page 2: the table of contents; 页次 is left blank, numbered by hand from the footer.
+    heading(doc, "卷内目录", page_break=True, center=True, size=TITLE_PT)
+    contents = grid(doc, [w for _, _, w in CONTENTS])
+    widths = [w for _, _, w in CONTENTS]
+    head = new_row(contents, widths, header=True)
+    for cell, (label, _, _) in zip(head.cells, CONTENTS, strict=True):
+        put(cell, label, bold=True, center=True)
+    tag_row(contents, widths, "for c in contents")
+    row = new_row(contents, widths, height=0.9)
+    for cell, (_, key, _) in zip(row.cells, CONTENTS, strict=True):
+        if key:
+            put(cell, placeholder(f"c.{key}"), center=key == "no")
+    tag_row(contents, widths, "endfor")
+    note = doc.add_paragraph()
+    note.paragraph_format.space_before = Pt(6)
+    add_text(note, "注：页次由立卷人按页脚页码填写。", size=10.5)
+
+    # The dossier itself.
+    heading(doc, "一、案件基本情况", page_break=True)
+    label_table(doc, BASICS)
+
+    heading(doc, "二、办理经过")
+    loop_table(doc, EVENTS, "events", "e", "无办理记录")
+
+    heading(doc, "三、登记表")
+    tag_paragraph(doc, "for f in forms")
+    sub = doc.add_paragraph()
+    sub.paragraph_format.space_before = Pt(6)
+    sub.paragraph_format.space_after = Pt(6)
+    sub.paragraph_format.keep_with_next = True
+    add_text(sub, placeholder("f.title"), bold=True)
+    widths = (4.6, 12.0)
+    form = grid(doc, widths)
+    tag_row(form, widths, "for r in f.rows")
+    row = new_row(form, widths, height=0.8)
+    put(row.cells[0], placeholder("r.label"), center=True)
+    put(row.cells[1], placeholder("r.value"))
+    tag_row(form, widths, "endfor")
+    tag_paragraph(doc, "endfor")
+    tag_paragraph(doc, "if not forms")
+    add_text(doc.add_paragraph(), "本案未关联求助登记表或强制报告登记表。")
+    tag_paragraph(doc, "endif")
+
+    heading(doc, "四、转介记录")
+    loop_table(doc, REFERRALS, "referrals", "r", "无转介记录")
+
+    heading(doc, "五、个案会商纪要")
+    loop_table(doc, CONFERENCES, "conferences", "c", "无会商记录")
+
+    heading(doc, "六、走访记录")
+    loop_table(doc, VISITS, "visits", "v", "无走访记录")
+
+    closing = doc.add_paragraph()
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    closing.paragraph_format.space_before = Pt(24)
+    add_text(
+        closing, f"立卷人：{placeholder('archived_by')}　　归档日期：{placeholder('archived_on')}"
+    )
+    return reproducible(doc)
+
+
 def main(out_dir: Path = OUT_DIR) -> list[Path]:
+    """The three official forms (the dossier is `write_dossier`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for form in FORMS:
@@ -464,6 +722,14 @@ def main(out_dir: Path = OUT_DIR) -> list[Path]:
     return written
 
 
+def write_dossier(out_dir: Path = OUT_DIR) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / DOSSIER_FILE
+    path.write_bytes(build_dossier())
+    return path
+
+
 if __name__ == "__main__":
-    for path in main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT_DIR):
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT_DIR
+    for path in [*main(out), write_dossier(out)]:
         print(path)

@@ -412,3 +412,17 @@ def test_case_from_an_archive_and_archive_from_a_case(app, users):
     assert r.status_code == 302, text(r)
     other.reload()
     assert other.child_info.child == str(Child.objects.get(name="小明").pk)
+
+
+def test_closed_cases_take_no_more_visits_or_conferences(app, users):
+    u = users["station"]
+    case = walk(
+        new_case(u, serious=True),
+        u,
+        ("classified", {"klass": "event_consult"}),
+        ("consult_closed", {}),
+    )
+    with pytest.raises(DomainError, match="不能再修改"):
+        cases.record_first_visit(case, utcnow(), u, "x")
+    with pytest.raises(DomainError, match="不能再修改"):
+        cases.add_conference(case, Conference(held_on=datetime.now(TZ).date(), decisions="x"), u)

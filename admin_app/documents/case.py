@@ -6,10 +6,12 @@ encrypted (admin_app/crypto.py) and shown only to ANONYMOUS_REPORTER_ROLES.
 """
 
 from mongoengine import (
+    BinaryField,
     BooleanField,
     DateField,
     DateTimeField,
     DictField,
+    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     IntField,
@@ -17,7 +19,7 @@ from mongoengine import (
     StringField,
 )
 
-from .base import ScopedDocument, utcnow
+from .base import DomainError, ScopedDocument, utcnow
 from .constants import (
     CASE_CHANNELS,
     CASE_CLASSES,
@@ -205,3 +207,28 @@ class Case(ScopedDocument):
 
     def __str__(self):
         return f"{self.number} {self.child_info.name if self.child_info else ''}"
+
+
+class Dossier(Document):
+    """The dossier (.docx) of an archived case, rendered once when the case is archived.
+
+    _id = the case's id. Written once and never changed: like the archived case, the
+    dossier is read-only (`save` only inserts; a second insert fails on the _id).
+    """
+
+    id = StringField(primary_key=True)
+    place_path = ListField(StringField(), required=True)
+    data = BinaryField(required=True)
+    sha256 = StringField(required=True, max_length=64)
+    created_at = DateTimeField(default=utcnow)
+    created_by = StringField()
+
+    meta = {"collection": "dossiers", "indexes": ["place_path"]}
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("force_insert"):
+            raise DomainError("案卷已归档，只读。")
+        return super().save(*args, **kwargs)
+
+    def __str__(self):
+        return f"案卷：{self.id}"

@@ -18,6 +18,7 @@ from ..documents.case import (
     Case,
     ChildInfo,
     Conference,
+    Dossier,
     ReceivingUnit,
     Referral,
 )
@@ -781,3 +782,27 @@ class CaseView(ScopedModelView):
         except DomainError as exc:
             flash(exc.message, "danger")
         return redirect(url_for(".details_view", id=case.pk))
+
+    @expose("/dossier/")
+    def dossier_view(self):
+        """Download the stored dossier of an archived case (scoped, logged)."""
+        case = self.get_one(request.args.get("id"))
+        if case is None or case.step != "archived":
+            abort(404)
+        dossier = Dossier.objects(pk=str(case.pk)).first()
+        if dossier is None:
+            # Archived but its dossier was never stored (the insert after archiving failed):
+            # store it now, once, from the read-only case.
+            try:
+                dossier = cases.store_dossier(case, current_user)
+            except DomainError:
+                dossier = Dossier.objects(pk=str(case.pk)).first()
+            if dossier is None:
+                abort(404)
+        audit.record("download", case, detail="下载案卷")
+        return send_file(
+            io.BytesIO(dossier.data),
+            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            as_attachment=True,
+            download_name=f"案卷_{case.number}.docx",
+        )
