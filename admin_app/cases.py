@@ -260,7 +260,7 @@ def add_conference(case: Case, conference: Conference, user) -> Case:
         raise DomainError("会商日期不能晚于今天。", "held_on")
     conference.recorded_by = user.username
     Case._get_collection().update_one(
-        {"_id": case.pk}, {"$push": {"conferences": conference.to_mongo()}}
+        {"_id": case.pk}, {"$push": {"conferences": conference.to_mongo()}, "$inc": {"version": 1}}
     )
     audit.record(
         "update",

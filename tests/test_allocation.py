@@ -191,3 +191,11 @@ def test_only_county_and_province_edit(app, users):
     c = login_as(app, users["city"])
     _edit(c, a, target_2023=10, target_2024=6)
     assert Allocation.objects.get(pk=a.pk).target_2023 is None
+
+
+def test_county_sees_the_total_it_splits(app, users):
+    a = make_allocation("640104000000", 16)
+    page = (
+        login_as(app, users["county"]).get(f"/allocations/edit/?id={a.pk}").get_data(as_text=True)
+    )
+    assert 'name="plan_total"' not in page and "任务总数（附件1）为 16 个" in page

@@ -426,3 +426,22 @@ def test_closed_cases_take_no_more_visits_or_conferences(app, users):
         cases.record_first_visit(case, utcnow(), u, "x")
     with pytest.raises(DomainError, match="不能再修改"):
         cases.add_conference(case, Conference(held_on=datetime.now(TZ).date(), decisions="x"), u)
+
+
+def test_details_pages_read_in_chinese_and_the_worker_cannot_unmask_a_reporter(app, users):
+    c = login_as(app, users["station"])
+    c.post("/mandatory_reports/new/", data=REPORT)
+    report = MandatoryReport.objects.get()
+    worker = login_as(app, users["social_worker"])
+    page = worker.get(f"/mandatory_reports/details/?id={report.pk}").get_data(as_text=True)
+    assert "小刚，男，10岁" in page
+    for english in ("Place", "Version", "Created At", "Attachment Ids", "Status Log"):
+        assert f">{english}<" not in page.replace(" ", "").replace("\n", "") or english not in page
+    form = worker.get(f"/mandatory_reports/edit/?id={report.pk}").get_data(as_text=True)
+    assert 'name="reporter_public"' not in form and 'name="reporter_name"' not in form
+    worker.post(
+        f"/mandatory_reports/edit/?id={report.pk}",
+        data={**REPORT, "row_version": "0", "reporter_public": "y"},
+    )
+    report.reload()
+    assert report.reporter_public is False and report.reporter_name_enc

@@ -120,6 +120,21 @@ class BlankChoiceConverter(CustomModelConverter):
         return unbound
 
 
+COMMON_LABELS = {
+    "place": "所属地区",
+    "created_at": "创建时间",
+    "created_by": "创建人",
+    "updated_at": "最后修改时间",
+    "updated_by": "最后修改人",
+}
+
+
+def _place_formatter(view, context, model, name):
+    from ..documents import Place
+
+    return Place.full_name_of(getattr(model, "place", None))
+
+
 class SecureViewMixin:
     """Role checks: a logged-in user without the role gets 403, a stranger the log-in page."""
 
@@ -165,7 +180,13 @@ class ScopedModelView(SecureViewMixin, ModelView):
     list_template = "admin/scoped_list.html"
     form_excluded_columns = SERVER_FIELDS
     column_exclude_list = SERVER_FIELDS
-    column_details_exclude_list = ("place_path",)
+    column_details_exclude_list = (
+        "place_path",
+        "version",
+        "photo_ids",
+        "attachment_ids",
+        "status_log",
+    )
     column_export_exclude_list = ("place_path", "version")
     column_type_formatters = {
         **ModelView.column_type_formatters,
@@ -188,6 +209,15 @@ class ScopedModelView(SecureViewMixin, ModelView):
         form_class = super().scaffold_form()
         form_class.row_version = HiddenField()
         return form_class
+
+    def __init__(self, *args, **kwargs):
+        # Labels and a formatter for the fields every scoped record has (set by the server).
+        self.column_labels = {**COMMON_LABELS, **(self.column_labels or {})}
+        for attr in ("column_formatters", "column_formatters_detail", "column_formatters_export"):
+            current = getattr(self, attr, None)
+            if current is not None or attr == "column_formatters":
+                setattr(self, attr, {"place": _place_formatter, **(current or {})})
+        super().__init__(*args, **kwargs)
 
     def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
         value = super()._get_list_value(
@@ -434,7 +464,11 @@ class ScopedModelView(SecureViewMixin, ModelView):
 
     # ---- details are logged for sensitive records ----
     def render(self, template, **kwargs):
-        if self.audit_views and template == self.details_template and kwargs.get("model") is not None:
+        if (
+            self.audit_views
+            and template == self.details_template
+            and kwargs.get("model") is not None
+        ):
             audit.record("view", kwargs["model"])
         return super().render(template, **kwargs)
 

@@ -112,6 +112,31 @@ def _child_name(v, c, m, n):
     return m.child_info.name if m.child_info else ""
 
 
+def _child_full(v, c, m, n):
+    """未成年人信息 in one line for details pages."""
+    i = m.child_info
+    if not i:
+        return ""
+    parts = [
+        i.name,
+        {"M": "男", "F": "女"}.get(i.gender or "", ""),
+        f"{i.age}岁" if i.age is not None else "",
+        i.address or "",
+        i.phone or "",
+        f"监护人 {i.guardian_name}（{i.guardian_identity or ''}）{i.guardian_phone or ''}"
+        if i.guardian_name
+        else "",
+    ]
+    return "，".join(p for p in parts if p)
+
+
+def _perpetrator(v, c, m, n):
+    p = m.perpetrator
+    if not p:
+        return ""
+    return "，".join(x for x in (p.name, p.identity, p.address, p.phone) if x)
+
+
 class CaseFormView(ScopedModelView):
     """Shared by the three forms: a Word download per record, creation by the station."""
 
@@ -127,6 +152,7 @@ class CaseFormView(ScopedModelView):
     word_template = ""
     column_formatters = {"child_info": _child_name}
     column_formatters_export = {"child_info": _child_name}
+    column_formatters_detail = {"child_info": _child_full, "perpetrator": _perpetrator}
 
     form_overrides = {
         name: TextAreaField
@@ -213,6 +239,19 @@ class HelpRequestView(CaseFormView):
     case_channel = "walk_in"
     case_link = "help_request"
     column_list = ("child_info", "location", "occurred_at", "filled_by", "filled_on", "case")
+    column_details_list = (
+        "child_info",
+        "location",
+        "occurred_at",
+        "account",
+        "perpetrator",
+        "attachment_note",
+        "filled_by",
+        "filled_on",
+        "case",
+        "created_by",
+        "created_at",
+    )
     column_labels = {
         "child_info": "未成年人",
         "location": "地点",
@@ -326,7 +365,11 @@ class MandatoryReportView(CaseFormView):
         "reporter_public": lambda v, c, m, n: "公开" if m.reporter_public else "匿名",
     }
     column_formatters_export = column_formatters
-    column_formatters_detail = column_formatters
+    column_formatters_detail = {
+        **column_formatters,
+        "child_info": _child_full,
+        "perpetrator": _perpetrator,
+    }
     form_columns = (
         "reporter_public",
         "reporter_name",
@@ -370,8 +413,10 @@ class MandatoryReportView(CaseFormView):
                     form.reporter_contact.data = decrypt(obj.reporter_contact_enc)
                     audit.record("view", obj, detail="查看匿名报告人身份（编辑）")
             else:
-                delattr(form, "reporter_name")
-                delattr(form, "reporter_contact")
+                # Without the right to see the reporter, neither may one make the report
+                # public: that would erase the encrypted identity.
+                for name in ("reporter_public", "reporter_name", "reporter_contact"):
+                    delattr(form, name)
         return form
 
     def check_model(self, form, model, is_created):
@@ -389,7 +434,7 @@ class MandatoryReportView(CaseFormView):
             )
         if model.report_method == "other" and not (model.report_method_note or "").strip():
             raise DomainError("报告方式为“其它”时，请注明。", "report_method_note")
-        if not model.reporter_public and hasattr(form, "reporter_name"):
+        if not model.reporter_public and "reporter_name" in form._fields:
             model.reporter_name_enc = encrypt(model.reporter_name)
             model.reporter_contact_enc = encrypt(model.reporter_contact)
             model.reporter_name = model.reporter_contact = None
@@ -423,6 +468,24 @@ class ReferralView(CaseFormView):
     form_extra_fields = {}
     details_template = "admin/referral_details.html"
     column_list = ("referred_on", "child_info", "unit_name", "status", "feedback_due", "case")
+    column_details_list = (
+        "referred_on",
+        "child_info",
+        "reason",
+        "unit_name",
+        "unit_address",
+        "unit_contact_name",
+        "unit_contact_phone",
+        "follow_up_plan",
+        "filled_by",
+        "filled_on",
+        "status",
+        "feedback_due",
+        "feedback",
+        "case",
+        "created_by",
+        "created_at",
+    )
     column_labels = {
         "referred_on": "转介日期",
         "child_info": "未成年人",

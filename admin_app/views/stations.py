@@ -276,7 +276,7 @@ class AllocationView(ScopedModelView):
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        if obj is not None and not hasattr(form, "plan_total"):
+        if obj is not None and "plan_total" not in form._fields:
             form.target_2024.description = (
                 f"该县（区）任务总数（附件1）为 {obj.plan_total} 个；两年之和应等于它。"
             )
