@@ -350,3 +350,36 @@ CONFERENCE_PARTIES = (
 # Roles who may see an anonymous reporter's identity (and every showing is logged).
 ANONYMOUS_REPORTER_ROLES = ("station", "county")
 FIRST_VISIT_HOURS = 24  # 附件2 5.2
+
+# ---- the station's work records (附件2 4.2.5–4.3, 6.1, 6.4; 三(一), 五(四)) ----
+PUBLICITY_KINDS = (
+    ("law_policy", "法规政策宣传"),
+    ("director_training", "儿童主任培训"),
+    ("volunteer_training", "志愿者培训"),
+    ("family_lecture", "家庭教育讲座"),
+    ("parent_child", "亲子活动"),
+    ("self_protection", "自我保护教育"),
+    ("service_point", "设立服务宣传点/发放宣传单"),
+    ("other", "其他"),
+)
+ACTIVITY_PLACES = (("children_home", "儿童之家"), ("after_school", "四点半课堂"))
+ACTIVITY_KINDS = (
+    ("tutoring", "学业辅导"),
+    ("growth", "成长教育"),
+    ("interest", "兴趣小组"),
+    ("practice", "实践活动"),
+    ("temporary_care", "临时照料"),
+    ("psych_support", "心理支持"),
+    ("other", "其他"),
+)
+ORG_KINDS = (
+    ("social_work", "社会工作服务机构"),
+    ("psych", "心理咨询机构"),
+    ("legal", "法律服务机构"),
+    ("education", "教育服务机构"),
+    ("charity", "慈善组织"),
+    ("other", "其他"),
+)
+CARE_MODES = (("voluntary", "自愿助养"), ("foster", "家庭寄养"), ("temporary", "临时照料"))
+PLAN_STATUSES = (("draft", "草稿"), ("adopted", "已确定"))
+REPORT_HALVES = (("H1", "上半年"), ("H2", "下半年"))

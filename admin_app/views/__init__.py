@@ -5,6 +5,15 @@ from flask_admin.theme import Bootstrap4Theme
 
 from ..documents import Allocation, AuditEntry, Child, Place, Station, User
 from ..documents.case import Case, HelpRequest, MandatoryReport, ReceivingUnit, Referral
+from ..documents.records import (
+    CaringFamily,
+    CommunityActivity,
+    HalfYearReport,
+    PublicityEvent,
+    SocialOrganization,
+    Volunteer,
+    WorkPlan,
+)
 from .audit_log import AuditView
 from .base import HomeView
 from .cases import (
@@ -17,6 +26,15 @@ from .cases import (
 from .child_import import ChildImportView
 from .children import ChildView
 from .places import PlaceView
+from .records import (
+    ActivityView,
+    CaringFamilyView,
+    HalfYearReportView,
+    PublicityView,
+    SocialOrganizationView,
+    VolunteerView,
+    WorkPlanView,
+)
 from .stations import AllocationView, ProgressView, StationView
 from .users import UserView
 from .visits import VisitView
@@ -74,4 +92,15 @@ def init_admin(app) -> Admin:
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
     admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))
+    records = (
+        (WorkPlanView, WorkPlan, "年度工作计划", "work_plans"),
+        (PublicityView, PublicityEvent, "宣传培训", "publicity"),
+        (ActivityView, CommunityActivity, "儿童之家与四点半课堂", "activities"),
+        (VolunteerView, Volunteer, "志愿者", "volunteers"),
+        (SocialOrganizationView, SocialOrganization, "社会组织", "social_orgs"),
+        (CaringFamilyView, CaringFamily, "爱心家庭备案", "caring_families"),
+        (HalfYearReportView, HalfYearReport, "半年汇报记录", "half_year_reports"),
+    )
+    for view, model, name, endpoint in records:
+        admin.add_view(view(model, name=name, category="工作台账", endpoint=endpoint))
     return admin
