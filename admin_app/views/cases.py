@@ -417,6 +417,9 @@ class MandatoryReportView(CaseFormView):
                 # public: that would erase the encrypted identity.
                 for name in ("reporter_public", "reporter_name", "reporter_contact"):
                     delattr(form, name)
+                form.reporter_identity.description = (
+                    "该报告为匿名报告：报告人姓名和联系方式已加密保存，您无权查看或更改。"
+                )
         return form
 
     def check_model(self, form, model, is_created):
