@@ -561,6 +561,17 @@ class HomeView(SecureViewMixin, AdminIndexView):
 
         return self.render("admin/home.html", **home_context(current_user))
 
+    @expose("/api/figures.json")
+    def figures_json(self):
+        """The landing page's figures, inside the user's place, for the charts (charts.js)."""
+        from flask import jsonify
+
+        from ..dashboard_data import figures
+
+        response = jsonify(figures(current_user))
+        response.headers["Cache-Control"] = "no-store"  # figures about children: never cached
+        return response
+
 
 def link(url: str, text: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(url, text)

@@ -1,31 +1,24 @@
 """The landing page's figures for the user's place."""
 
 from .. import progress, todos
-from ..documents import Place, Station, User
-from ..documents.constants import BUILT, ROLES
+from ..dashboard_data import TODO_LABELS, figures
+from ..documents import User
 
-TODO_LABELS = (
-    ("review_overdue", "审核已超期的档案"),
-    ("review", "待督导员审核的档案"),
-    ("visit_overdue", "计划走访已逾期"),
-    ("visit_soon", "7 天内应走访"),
-    ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
-    ("turning_18", "90 天内年满 18 周岁"),
-)
+__all__ = ["TODO_LABELS", "home_context"]
 
 
 def home_context(user) -> dict:
-    """Figures and to-dos inside the user's place."""
-    stations = Station.objects.in_scope(user)
-    counts = todos.counts(user)
+    """Figures and to-dos inside the user's place (the same figures the JSON endpoint gives)."""
+    figs = figures(user)
     ctx = {
-        "place_name": Place.full_name_of(user.place) or Place.name_of(user.place),
-        "role_label": dict(ROLES).get(user.role, user.role),
-        "station_count": stations.count(),
-        "built_count": stations.filter(build_status=BUILT).count(),
+        "place_name": figs["place"]["name"],
+        "role_label": figs["role_label"],
+        "station_count": figs["stations"]["total"]["count"],
+        "built_count": figs["stations"]["built"]["count"],
         "behind": [],
         "county_rows": [],
-        "todos": [(kind, label, counts[kind]) for kind, label in TODO_LABELS],
+        "todos": [(t["key"], t["label"], t["count"]) for t in figs["todos"]],
+        "figures": figs,
         **todos.case_todos(user),
     }
     if user.role in ("province", "city", "county"):

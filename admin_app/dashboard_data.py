@@ -1,0 +1,313 @@
+"""The landing page's figures as plain data, for the page itself and its JSON endpoint.
+
+Everything is read inside the user's place: children from the township rosters
+(`roster.rows_for`), stations, allocations and cases through `in_scope`. Each figure
+carries the URL of the list it summarises, with the list's own filter arguments, so the
+number on the dashboard is the number the list shows. A figure no list can reproduce
+(no filter for it) carries `url: None` rather than a link to a list that disagrees.
+"""
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+from flask import current_app, url_for
+
+from . import progress, roster, todos
+from .documents import Place, Station
+from .documents.base import TZ, local_today
+from .documents.constants import (
+    BUILD_STATUSES,
+    BUILT,
+    CASE_CLASSES,
+    CASE_STEPS,
+    CATEGORIES,
+    COUNTY,
+    PROVINCE_TARGETS,
+    RISK_LEVELS,
+    ROLES,
+    SCHOOL_STATUSES,
+    TOWNSHIP,
+    VILLAGE,
+)
+
+TODO_LABELS = (
+    ("review_overdue", "审核已超期的档案"),
+    ("review", "待督导员审核的档案"),
+    ("visit_overdue", "计划走访已逾期"),
+    ("visit_soon", "7 天内应走访"),
+    ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
+    ("turning_18", "90 天内年满 18 周岁"),
+)
+CLOSED_STEPS = ("archived", "consult_closed")
+ACTIVE = "active"  # 在册: the children figures count archives still on the books
+MONTHS = 12
+
+
+# ---- links to the lists, with the lists' own filter arguments ----
+def _view(endpoint: str):
+    for admin in current_app.extensions.get("admin", []):
+        for view in admin._views:
+            if view.endpoint == endpoint:
+                return view
+    return None
+
+
+def _filter_arg(view, key: str) -> str | None:
+    """The URL argument name (without `flt<pos>_`) of the view's filter on `key`."""
+    for index, flt in enumerate(getattr(view, "_filters", None) or ()):
+        column = getattr(flt, "key", None) or getattr(flt, "column", None)
+        if getattr(column, "name", column) == key:
+            return view.get_filter_arg(index, flt)
+    return None
+
+
+def list_url(user, endpoint: str, **filters) -> str | None:
+    """The list of `endpoint` filtered on each `key=value` (all of them: Flask-Admin ANDs
+    filters), or None when the user may not open that list or it has no such filter."""
+    view = _view(endpoint)
+    if view is None or user.role not in getattr(view, "roles", ()):
+        return None
+    args = {}
+    for pos, (key, value) in enumerate(filters.items()):
+        arg = _filter_arg(view, key)
+        if arg is None:
+            return None
+        args[f"flt{pos}_{arg}"] = value
+    return url_for(f"{endpoint}.index_view", **args)
+
+
+def _page_url(user, endpoint: str) -> str | None:
+    view = _view(endpoint)
+    if view is None or user.role not in getattr(view, "roles", ()):
+        return None
+    return url_for(f"{endpoint}.index")
+
+
+def _item(key, label, count, url) -> dict:
+    return {"key": key, "label": label, "count": count, "url": url}
+
+
+# ---- children, from the rosters ----
+def _children(user, active: list[dict]) -> dict:
+    def series(field: str, choices, many: bool = False) -> list[dict]:
+        counter: Counter = Counter()
+        for r in active:
+            values = (r.get(field) or []) if many else [r.get(field)]
+            counter.update(v for v in values if v)
+        return [
+            _item(k, label, counter[k], list_url(user, "children", status=ACTIVE, **{field: k}))
+            for k, label in choices
+        ]
+
+    missing = sum(1 for r in active if not r.get("risk"))
+    risk = series("risk", RISK_LEVELS)
+    if missing:
+        risk.append(_item("", "未评估", missing, None))
+    school = series("school", SCHOOL_STATUSES)
+    unknown = sum(1 for r in active if not r.get("school"))
+    if unknown:
+        school.append(_item("", "未填写", unknown, None))
+    out = {
+        "total": _item(
+            "active", "在册儿童", len(active), list_url(user, "children", status=ACTIVE)
+        ),
+        "by_category": series("categories", CATEGORIES, many=True),
+        "by_risk": risk,
+        "by_school": school,
+        "by_village": [],
+    }
+    level = (Place.info(user.place) or {}).get("level")
+    if level in (TOWNSHIP, VILLAGE):
+        villages = Counter(r.get("village") for r in active)
+        keys = [user.place] if level == VILLAGE else [v["_id"] for v in _under(user, VILLAGE)]
+        out["by_village"] = [
+            _item(
+                k,
+                Place.name_of(k),
+                villages[k],
+                list_url(user, "children", status=ACTIVE, village=k),
+            )
+            for k in keys
+        ]
+    return out
+
+
+def _under(user, level: str) -> list[dict]:
+    return Place.children_of(user.place, level)
+
+
+def _todos(user, rows: list[dict], today: date) -> list[dict]:
+    return [
+        _item(
+            kind,
+            label,
+            len(todos.todo_rows(rows, kind, today)),
+            url_for("children.index_view", todo=kind),
+        )
+        for kind, label in TODO_LABELS
+    ]
+
+
+# ---- cases ----
+def _month_keys(today: date) -> list[tuple[int, int]]:
+    y, m = today.year, today.month
+    keys = []
+    for _ in range(MONTHS):
+        keys.append((y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return keys[::-1]
+
+
+def _local(value: datetime) -> datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TZ)
+
+
+def _cases(user, today: date) -> tuple[dict | None, list]:
+    from .documents.case import Case
+
+    if list_url(user, "cases") is None:
+        return None, []
+    found = list(Case.objects.in_scope(user).only("reported_at", "step", "klass", "place_path"))
+    steps = Counter(c.step for c in found)
+    classes = Counter(c.klass for c in found)
+    months = Counter()
+    for c in found:
+        if c.reported_at:
+            local = _local(c.reported_at)
+            months[(local.year, local.month)] += 1
+    return {
+        "total": _item("all", "案件总数", len(found), list_url(user, "cases")),
+        "open": _item(
+            "open", "未结案件", sum(1 for c in found if c.step not in CLOSED_STEPS), None
+        ),
+        "by_step": [
+            _item(k, label, steps[k], list_url(user, "cases", step=k)) for k, label in CASE_STEPS
+        ],
+        "by_class": [
+            _item(k, label, classes[k], list_url(user, "cases", klass=k))
+            for k, label in CASE_CLASSES
+        ],
+        # Reported per month (Ningxia time), the last 12 months; the case list has no
+        # date filter, so a month links to nothing of its own.
+        "by_month": [
+            _item(f"{y}-{m:02d}", f"{y}年{m}月", months[(y, m)], None)
+            for y, m in _month_keys(today)
+        ],
+    }, found
+
+
+# ---- stations and construction ----
+def _stations(user, stations: list) -> dict:
+    built = sum(1 for s in stations if s.build_status == BUILT)
+    return {
+        "total": _item("all", "登记的未保站", len(stations), list_url(user, "stations")),
+        "built": _item(BUILT, "已建成", built, list_url(user, "stations", build_status=BUILT)),
+        "by_status": [
+            _item(
+                k,
+                label,
+                sum(1 for s in stations if s.build_status == k),
+                list_url(user, "stations", build_status=k),
+            )
+            for k, label in BUILD_STATUSES
+        ],
+    }
+
+
+def _townships(user, stations: list, active: list[dict], found_cases: list) -> list[dict]:
+    """A county's townships side by side: the station, its children and its open cases."""
+    by_place = {s.place: s for s in stations}
+    children = Counter(r.get("township") for r in active)
+    open_cases = Counter(
+        c.place_path[3]
+        for c in found_cases
+        if c.step not in CLOSED_STEPS and len(c.place_path or []) > 3
+    )
+    status_labels = dict(BUILD_STATUSES)
+    view = _view("stations")
+    details = view is not None and user.role in view.roles
+    out = []
+    for t in _under(user, TOWNSHIP):
+        s = by_place.get(t["_id"])
+        out.append(
+            {
+                "key": t["_id"],
+                "name": t["name"],
+                "station": None
+                if s is None
+                else {
+                    "name": s.name,
+                    "status": s.build_status,
+                    "status_label": status_labels.get(s.build_status, ""),
+                    "url": url_for("stations.details_view", id=str(s.pk)) if details else None,
+                },
+                # The children and case lists have no township filter: no link of their own.
+                "children": _item("children", "在册儿童", children[t["_id"]], None),
+                "open_cases": _item("open_cases", "未结案件", open_cases[t["_id"]], None),
+            }
+        )
+    return out
+
+
+def _row(r, url: str | None) -> dict:
+    return {
+        "key": r.key,
+        "name": r.name,
+        "plan_total": r.plan_total,
+        "target_2023": r.target_2023,
+        "target_2024": r.target_2024,
+        "split_confirmed": r.split_confirmed,
+        "stations": r.stations,
+        "built_2023": r.built_2023,
+        "built_total": r.built_total,
+        "accepted": r.accepted,
+        "percent": r.percent,
+        "behind": list(r.behind),
+        "url": url,
+    }
+
+
+def _construction(user) -> dict:
+    """Counties side by side against their 2023 and two-year targets (附件1), and the sum."""
+    rows = progress.county_rows(user)
+    url = _page_url(user, "progress")
+    total = progress.total_row(rows)
+    out = {
+        "counties": [_row(r, url) for r in rows],
+        "total": _row(total, url),
+        "province_targets": None,
+    }
+    if user.role == "province":
+        out["province_targets"] = {str(y): n for y, n in PROVINCE_TARGETS.items()}
+    return out
+
+
+def figures(user, today: date | None = None) -> dict:
+    """Every figure of the user's place, JSON-able (the landing page and /api/figures.json)."""
+    today = today or local_today()
+    rows = roster.rows_for(user)
+    active = [r for r in rows if r.get("status") == ACTIVE]
+    stations = list(
+        Station.objects.in_scope(user).only("name", "place", "place_path", "build_status")
+    )
+    case_figures, found_cases = _cases(user, today)
+    level = (Place.info(user.place) or {}).get("level")
+    out = {
+        "place": {
+            "key": user.place,
+            "name": Place.full_name_of(user.place) or Place.name_of(user.place),
+            "level": level,
+        },
+        "role": user.role,
+        "role_label": dict(ROLES).get(user.role, user.role),
+        "today": today.isoformat(),
+        "todos": _todos(user, rows, today),
+        "children": _children(user, active),
+        "cases": case_figures,
+        "stations": _stations(user, stations),
+        "townships": _townships(user, stations, active, found_cases) if level == COUNTY else [],
+        "construction": _construction(user)
+        if user.role in ("province", "city", "county")
+        else None,
+    }
+    return out
