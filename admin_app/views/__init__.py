@@ -16,6 +16,7 @@ from ..documents.records import (
 )
 from .audit_log import AuditView
 from .base import HomeView
+from .bulletins import BulletinView
 from .cases import (
     CaseView,
     HelpRequestView,
@@ -35,6 +36,7 @@ from .records import (
     VolunteerView,
     WorkPlanView,
 )
+from .reports import ReportView
 from .stations import AllocationView, ProgressView, StationView
 from .users import UserView
 from .visits import VisitView
@@ -89,6 +91,8 @@ def init_admin(app) -> Admin:
         )
     )
     admin.add_view(ProgressView(name="建设进度", category="站点建设", endpoint="progress"))
+    admin.add_view(BulletinView(name="上墙材料", category="墙报与报告", endpoint="bulletins"))
+    admin.add_view(ReportView(name="工作报告", category="墙报与报告", endpoint="reports"))
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
     admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))
