@@ -513,6 +513,11 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return super().handle_view_exception(exc)
 
 
+def labelled(labels: dict, columns) -> dict:
+    """form_args giving each form column its Chinese label."""
+    return {k: {"label": labels[k]} for k in columns if k in labels}
+
+
 def equal_filter(column: str, label: str, options=None):
     """An exact-match filter (the only kind safe on FerretDB without a compiled regex)."""
     return FilterEqual(column, label, options=options)

@@ -40,7 +40,7 @@ from ..documents.constants import (
     RISK,
     UNIT_KINDS,
 )
-from .base import ScopedModelView, equal_filter, localize_times
+from .base import ScopedModelView, equal_filter, labelled, localize_times
 
 TZ = ZoneInfo("Asia/Shanghai")
 CASE_ROLES = ("province", "city", "county", "station", "social_worker")
@@ -78,11 +78,6 @@ WHAT_IS_DONE = {
     "archived": (),
     "consult_closed": (("policy_explained", "政策解释"), ("help_apply", "协助申办")),
 }
-
-
-def labelled(labels: dict, columns) -> dict:
-    """form_args giving each form column its Chinese label."""
-    return {k: {"label": labels[k]} for k in columns if k in labels}
 
 
 def child_info_of(child) -> dict:
@@ -285,6 +280,31 @@ class HelpRequestView(CaseFormView):
         return word.help_request_context(record, current_user)
 
 
+# 附件6's fields in the seed's order (form, details and Word follow it).
+FORM6_FIELDS = (
+    "reporter_public",
+    "reporter_name",
+    "reporter_contact",
+    "reporter_identity",
+    "reporter_identity_note",
+    "report_method",
+    "report_method_note",
+    "reported_at",
+    "child_info",
+    "scene",
+    "occurred_at",
+    "account",
+    "perpetrator",
+    "physical_state",
+    "mental_state",
+    "behaviour",
+    "child_view",
+    "attachment_note",
+    "filled_by",
+    "filled_on",
+)
+
+
 def _reporter(v, c, m, n):
     if m.reporter_public:
         return m.reporter_name or ""
@@ -307,29 +327,7 @@ class MandatoryReportView(CaseFormView):
         "filled_on",
         "case",
     )
-    column_details_list = (
-        "reporter_public",
-        "reporter_name",
-        "reporter_contact",
-        "reporter_identity",
-        "reporter_identity_note",
-        "report_method",
-        "report_method_note",
-        "reported_at",
-        "child_info",
-        "scene",
-        "occurred_at",
-        "account",
-        "perpetrator",
-        "physical_state",
-        "mental_state",
-        "behaviour",
-        "child_view",
-        "attachment_note",
-        "filled_by",
-        "filled_on",
-        "case",
-    )
+    column_details_list = (*FORM6_FIELDS, "case")
     column_export_list = column_list
     column_labels = {
         "reporter_public": "公开或匿名",
@@ -370,30 +368,7 @@ class MandatoryReportView(CaseFormView):
         "child_info": _child_full,
         "perpetrator": _perpetrator,
     }
-    form_columns = (
-        "reporter_public",
-        "reporter_name",
-        "reporter_contact",
-        "reporter_identity",
-        "reporter_identity_note",
-        "report_method",
-        "report_method_note",
-        "reported_at",
-        "child_info",
-        "scene",
-        "occurred_at",
-        "account",
-        "perpetrator",
-        "physical_state",
-        "mental_state",
-        "behaviour",
-        "child_view",
-        "attachment_note",
-        "filled_by",
-        "filled_on",
-        "open_case",
-        "serious_harm",
-    )
+    form_columns = (*FORM6_FIELDS, "open_case", "serious_harm")
     form_args = {
         **labelled(column_labels, form_columns),
         "reporter_public": {

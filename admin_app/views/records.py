@@ -14,7 +14,7 @@ from ..documents.constants import (
     PUBLICITY_KINDS,
     REPORT_HALVES,
 )
-from .base import ScopedModelView, equal_filter
+from .base import ScopedModelView, equal_filter, labelled
 
 PAST_DATES = ("held_on", "registered_on", "trained_on", "reported_on", "joined_on")
 LONG_TEXT = (
@@ -28,10 +28,6 @@ LONG_TEXT = (
     "problems",
     "next_steps",
 )
-
-
-def labelled(labels: dict, columns) -> dict:
-    return {k: {"label": labels[k]} for k in columns if k in labels}
 
 
 class RecordView(ScopedModelView):
