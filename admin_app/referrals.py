@@ -29,7 +29,11 @@ def case_in_scope(case_id: str | None, user) -> Case | None:
     """The case by id when it lies inside the user's place (None for no id; error otherwise)."""
     if not case_id:
         return None
-    case = Case.objects(pk=ObjectId(case_id)).first() if ObjectId.is_valid(case_id) else None
+    case = (
+        Case.objects(pk=ObjectId(case_id)).order_by().first()
+        if ObjectId.is_valid(case_id)
+        else None
+    )
     if case is None or not case.in_scope_of(user):
         raise DomainError("关联的案件不存在或不在您的管辖范围内。", "case")
     if case.step in ("archived", "consult_closed"):

@@ -28,6 +28,27 @@ class ScopedQuerySet(QuerySet):
         return self.filter(place_path=user.place)
 
 
+def get_scoped(model, pk, user):
+    """(record, found_elsewhere): a record by `_id` when it lies inside the user's place.
+
+    Only `_id` equality is pushed down to SQLite by FerretDB; a query that also names the
+    scope (or sorts) reads the whole collection. So: fetch by `_id`, check the scope here.
+    A malformed id is simply not found.
+    """
+    from bson.errors import InvalidId
+    from mongoengine.errors import ValidationError
+
+    try:
+        obj = model.objects(pk=pk).order_by().first()
+    except (ValidationError, InvalidId, TypeError, ValueError):
+        return None, False
+    if obj is None:
+        return None, False
+    if not getattr(user, "place", None) or user.place not in (obj.place_path or []):
+        return None, True
+    return obj, False
+
+
 class ScopedDocument(Document):
     """A record that belongs to one place.
 

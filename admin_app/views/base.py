@@ -25,7 +25,6 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from mongoengine import DateTimeField, Q
 from mongoengine.errors import (
-    DoesNotExist,
     NotUniqueError,
     OperationError,
     SaveConditionError,
@@ -36,6 +35,7 @@ from wtforms import HiddenField, SelectField
 
 from .. import audit
 from ..documents import DomainError, utcnow
+from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -261,32 +261,20 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return self.get_query()
 
     def get_one(self, id):
-        """A record by id, only inside the user's place; anything else is 'not found'."""
-        try:
-            obj = self.get_query().filter(pk=id).first()
-        except (ValidationError, DoesNotExist, InvalidId, TypeError, ValueError):
-            obj = None
-        if obj is None:
-            self._log_denied(id)
-        return obj
+        """A record by id, only inside the user's place; anything else is 'not found'.
 
-    def _log_denied(self, id) -> None:
-        """A foreign id was asked for: log it where only the province reads it.
-
-        Logging it in the actor's own scope would let the actor learn, from the audit
-        screen, whether a guessed id exists outside their place.
+        A foreign id is logged where only the province reads it, so the audit screen
+        does not tell the actor whether a guessed id exists.
         """
-        try:
-            exists = self.model.objects(pk=id).first()
-        except (ValidationError, InvalidId, TypeError, ValueError):
-            exists = None
-        if exists is not None:
+        obj, elsewhere = get_scoped(self.model, id, current_user)
+        if elsewhere:
             audit.record(
                 "denied",
                 None,
                 detail=f"{self.model._get_collection_name()}:{id}",
                 place_path=[PROVINCE_CODE],
             )
+        return obj
 
     def scoped_ids(self, ids):
         """The records among `ids` inside the user's place (bad ids are ignored).

@@ -13,7 +13,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from .. import audit, cases, referrals
 from ..crypto import decrypt, encrypt
 from ..documents import DomainError
-from ..documents.base import local_today
+from ..documents.base import get_scoped, local_today
 from ..documents.case import (
     Case,
     ChildInfo,
@@ -687,10 +687,7 @@ class CaseView(ScopedModelView):
         """The archive named by ?child= (a case opened from a visit or an archive), in scope."""
         from ..documents import Child
 
-        cid = request.args.get("child", "")
-        if not ObjectId.is_valid(cid):
-            return None
-        return Child.objects.in_scope(current_user).filter(pk=ObjectId(cid)).first()
+        return get_scoped(Child, request.args.get("child", ""), current_user)[0]
 
     def create_form(self, obj=None):
         form = super().create_form(obj)

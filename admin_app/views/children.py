@@ -414,7 +414,6 @@ class ChildView(ScopedModelView):
                 labels=archive.display(child),
                 can_review=current_user.role == "station" and child.review_status == "pending",
                 can_transfer=current_user.role in ("station", "social_worker"),
-                duplicates=archive.likely_duplicates(child),
                 photos=attachments.listing(child.photo_ids),
                 today=local_today(),
             )

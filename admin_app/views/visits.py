@@ -5,19 +5,17 @@ an id outside the user's place, or no id at all, is "not found". The visit book 
 and written only by its `_id` (see admin_app/visits.py).
 """
 
-from bson.errors import InvalidId
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from mongoengine.errors import DoesNotExist, ValidationError
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from .. import audit, visits
 from ..documents import Child, DomainError
-from ..documents.base import local_today
+from ..documents.base import get_scoped, local_today
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
 from .base import SecureBaseView
@@ -127,23 +125,10 @@ class VisitView(SecureBaseView):
         raw = (raw or "").strip()
         if not raw:
             return None
-        try:
-            child = Child.objects.in_scope(current_user).filter(pk=raw).first()
-        except (ValidationError, DoesNotExist, InvalidId, TypeError, ValueError):
-            return None
-        if child is None:
-            self._log_denied(raw)
-        return child
-
-    @staticmethod
-    def _log_denied(raw: str) -> None:
-        """A foreign id: logged where only the province reads it (as the model views do)."""
-        try:
-            exists = Child.objects(pk=raw).first()
-        except (ValidationError, DoesNotExist, InvalidId, TypeError, ValueError):
-            exists = None
-        if exists is not None:
+        child, elsewhere = get_scoped(Child, raw, current_user)
+        if elsewhere:
             audit.record("denied", None, detail=f"children:{raw}", place_path=[PROVINCE_CODE])
+        return child
 
     @staticmethod
     def _not_found():
