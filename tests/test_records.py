@@ -2,7 +2,15 @@
 
 import pytest
 
-from admin_app.documents.records import CaringFamily, CommunityActivity, PublicityEvent, WorkPlan
+from admin_app.documents.records import (
+    CaringFamily,
+    CommunityActivity,
+    HalfYearReport,
+    PublicityEvent,
+    SocialOrganization,
+    Volunteer,
+    WorkPlan,
+)
 from tests.conftest import login_as, make_user, text
 
 FORMS = {
@@ -42,6 +50,24 @@ FORMS = {
     "work_plans": (
         WorkPlan,
         {"year": "2026", "title": "2026年度工作计划", "goals": "全覆盖走访", "status": "adopted"},
+    ),
+    "volunteers": (
+        Volunteer,
+        {"name": "志愿者刘", "phone": "13900004321", "joined_on": "2026-02-01", "hours": "12"},
+    ),
+    "social_orgs": (
+        SocialOrganization,
+        {"name": "阳光社工服务中心", "kind": "social_work", "contract_from": "2026-01-01"},
+    ),
+    "half_year_reports": (
+        HalfYearReport,
+        {
+            "year": "2026",
+            "half": "H1",
+            "reported_on": "2026-07-05",
+            "reported_to": "掌政镇人民政府",
+            "summary": "上半年工作",
+        },
     ),
 }
 
