@@ -24,11 +24,13 @@ a new endpoint appears that this file does not cover.
 
 import csv
 import io
+import json
 import re
+import zipfile
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import mongoengine
@@ -67,6 +69,15 @@ from admin_app.documents.case import (
     Referral,
 )
 from admin_app.documents.constants import ANONYMOUS_REPORTER_ROLES
+from admin_app.documents.records import (
+    CaringFamily,
+    CommunityActivity,
+    HalfYearReport,
+    PublicityEvent,
+    SocialOrganization,
+    Volunteer,
+    WorkPlan,
+)
 from admin_app.views.cases import CaseView
 from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
 
@@ -158,10 +169,36 @@ POLICY = {
         ReceivingUnit, CASE_ROLES, UNIT_KEEPERS, UNIT_KEEPERS, UNIT_KEEPERS, True, True
     ),
 }
+# 工作台账 (RecordView): the 未保站 staff keep them (create, edit, delete), supervisors read.
+RECORD_MODELS = {
+    "work_plans": WorkPlan,
+    "publicity": PublicityEvent,
+    "activities": CommunityActivity,
+    "volunteers": Volunteer,
+    "social_orgs": SocialOrganization,
+    "caring_families": CaringFamily,
+    "half_year_reports": HalfYearReport,
+}
+RECORD_EPS = tuple(RECORD_MODELS)
+RECORD_ROLES = CASE_ROLES  # every role but the village
+RECORD_KEEPERS = CASE_WORKERS
+POLICY.update(
+    {
+        ep: ViewPolicy(
+            model, RECORD_ROLES, RECORD_KEEPERS, RECORD_KEEPERS, RECORD_KEEPERS, True, True
+        )
+        for ep, model in RECORD_MODELS.items()
+    }
+)
+# Work records with a record in every township (the full route matrix); the others have one
+# record far away and go through LIGHT_ROUTES (their closed routes and inside writes: 13).
+FULL_RECORD_EPS = ("publicity", "caring_families")
+LIGHT_EPS = tuple(ep for ep in RECORD_EPS if ep not in FULL_RECORD_EPS)
+LIGHT_ROUTES = ("list", "details", "edit_get", "edit_post", "delete", "action_delete", "export_csv")
 FORMS = ("mandatory_reports", "help_requests", "referrals")  # 附件6, 附件5, 附件7
 CASE_EPS = ("cases", *FORMS, "receiving_units")
 # Views whose records take the creating user's own place (their forms offer no place).
-PLACE_FROM_USER = set(CASE_EPS)
+PLACE_FROM_USER = set(CASE_EPS) | set(RECORD_EPS)
 # The receiving-unit directory lists, besides the units inside the user's place, those of
 # the places above it (a station refers to its county's units); only the list and the
 # export do: details, edit and delete reach units inside the place alone.
@@ -172,6 +209,8 @@ PAGES = {
     "admin": ALL_ROLES,
     "visits": ALL_ROLES,  # a child's visits, reached from the archive (section 10)
     "child_import": ARCHIVE_EDITORS,  # 导入儿童台账 (section 11)
+    "reports": RECORD_KEEPERS + SUPERVISORS,  # 工作报告 (section 14)
+    "bulletins": RECORD_KEEPERS + SUPERVISORS,  # 上墙材料 (section 15)
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -372,6 +411,155 @@ RECORDS += [
 ]
 CASE_RECORDS = [r for r in RECORDS if r.endpoint in CASE_EPS]
 
+# 工作台账: publicity and caring families in the three townships (the numbers reached by a
+# publicity event are unique too: section 13 looks for them in the station's report);
+# one record of every other kind far away, in 三营镇.
+PUBLICITY_REACHED = {"sanying": 97531, "tonggui": 86420, "zhangzheng": 4321}
+for _key, _place, _short in CASE_TOWNSHIPS:
+    _mark = _key.upper()
+    RECORDS += [
+        Rec(
+            f"publicity_{_key}",
+            "publicity",
+            _place,
+            f"点{_short}",
+            (f"宣传点{_short}", f"MARK-TOPICS-{_mark}", f"MARK-AUDIENCE-{_mark}"),
+        ),
+        Rec(
+            f"family_{_key}",
+            "caring_families",
+            _place,
+            f"心户{_short}",
+            (f"爱心户{_short}", f"MARK-FAMADDR-{_mark}", f"MARK-FAMNOTE-{_mark}"),
+        ),
+    ]
+RECORDS += [
+    Rec("plan_sanying", "work_plans", SANYING, "计划三营", ("工作计划三营", "MARK-GOALS-SANYING")),
+    Rec("activity_sanying", "activities", SANYING, "活动三", ("活动三营", "MARK-ACTIVITY-SANYING")),
+    Rec(
+        "volunteer_sanying",
+        "volunteers",
+        SANYING,
+        "愿者三营",
+        ("志愿者三营", "MARK-SKILLS-SANYING"),
+    ),
+    Rec(
+        "org_sanying", "social_orgs", SANYING, "组织三营", ("社会组织三营", "MARK-SERVICES-SANYING")
+    ),
+    Rec(
+        "halfyear_sanying",
+        "half_year_reports",
+        SANYING,
+        "对象三营",
+        ("汇报对象三营", "MARK-HYR-SANYING"),
+    ),
+]
+WORK_RECORDS = [r for r in RECORDS if r.endpoint in RECORD_EPS]
+# The field an edit changes (to "EDITED"), per kind of work record.
+RECORD_EDITED = {
+    "work_plans": "goals",
+    "publicity": "topics",
+    "activities": "content",
+    "volunteers": "skills",
+    "social_orgs": "services",
+    "caring_families": "note",
+    "half_year_reports": "summary",
+}
+
+
+def record_values(ep: str, labels: tuple[str, ...], reached: int = 5) -> dict:
+    """A work record's fields, its identifying texts in `labels` (first: the listed one)."""
+    today = local_today()
+    first, second = labels[0], labels[1]
+    third = labels[2] if len(labels) > 2 else "—"
+    return {
+        "work_plans": lambda: {
+            "year": today.year,
+            "title": first,
+            "goals": second,
+            "status": "draft",
+        },
+        "publicity": lambda: {
+            "held_on": today,
+            "kind": "law_policy",
+            "location": first,
+            "topics": second,
+            "audience": third,
+            "reached": reached,
+        },
+        "activities": lambda: {
+            "venue": "children_home",
+            "held_on": today,
+            "kind": "tutoring",
+            "title": first,
+            "content": second,
+            "children": 12,
+            "organisers": "王老师",
+        },
+        "volunteers": lambda: {
+            "name": first,
+            "skills": second,
+            "phone": "13800000001",
+            "joined_on": today - timedelta(days=60),
+            "trained": True,
+            "hours": 10,
+            "active": True,
+        },
+        "social_orgs": lambda: {
+            "name": first,
+            "kind": "social_work",
+            "services": second,
+            "contact_name": "张三",
+            "contact_phone": "0951-1234567",
+            "contract_from": today - timedelta(days=90),
+            "contract_to": today + timedelta(days=270),
+        },
+        "caring_families": lambda: {
+            "head_name": first,
+            "address": second,
+            "note": third,
+            "phone": "13800000002",
+            "members": 3,
+            "care_mode": "voluntary",
+            "registered_on": today - timedelta(days=30),
+            "trained_on": today - timedelta(days=20),
+        },
+        "half_year_reports": lambda: {
+            "year": today.year,
+            "half": "H1" if today.month <= 6 else "H2",
+            "reported_on": today,
+            "reported_to": first,
+            "summary": second,
+        },
+    }[ep]()
+
+
+def record_form(ep: str, values: dict) -> dict:
+    """The edit/create form of a work record holding `values` (its view's form columns)."""
+    from admin_app.views.records import RecordView
+
+    (view,) = [v for v in RecordView.__subclasses__() if v.__name__ == RECORD_VIEWS[ep]]
+    form = {}
+    for name in view.form_columns:
+        value = values.get(name)
+        if value is None or value is False:
+            continue
+        form[name] = (
+            "y" if value is True else value.isoformat() if isinstance(value, date) else str(value)
+        )
+    return form
+
+
+RECORD_VIEWS = {
+    "work_plans": "WorkPlanView",
+    "publicity": "PublicityView",
+    "activities": "ActivityView",
+    "volunteers": "VolunteerView",
+    "social_orgs": "SocialOrganizationView",
+    "caring_families": "CaringFamilyView",
+    "half_year_reports": "HalfYearReportView",
+}
+
 
 def child_name(rec: Rec) -> str:
     return rec.labels[1 if rec.endpoint in ("help_requests", "referrals") else 0]
@@ -456,6 +644,15 @@ if HAS_DOSSIER:
         Route("dossier", "GET", "/{ep}/dossier/?id={id}", "dossier_view", only=("cases",))
     )
 ROUTES_BY_NAME = {r.name: r for r in ROUTES}
+
+
+def routes_for(ep: str) -> list[Route]:
+    """The matrix routes of a model endpoint (LIGHT_EPS: LIGHT_ROUTES only)."""
+    return [
+        r for r in ROUTES if r.applies_to(ep) and (ep not in LIGHT_EPS or r.name in LIGHT_ROUTES)
+    ]
+
+
 READ_PAGES = {"list", "search"}
 NOT_FOUND_REDIRECTS = {
     "details",
@@ -525,9 +722,8 @@ def _cases(inside: bool):
         for role in ALL_ROLES if inside else SCOPED_ROLES:
             if rec.inside(role) != inside or role not in POLICY[rec.endpoint].open:
                 continue
-            for route in ROUTES:
-                if route.applies_to(rec.endpoint):
-                    yield pytest.param(role, rec, route, id=f"{role}-{rec}-{route}")
+            for route in routes_for(rec.endpoint):
+                yield pytest.param(role, rec, route, id=f"{role}-{rec}-{route}")
 
 
 OUTSIDE_CASES = list(_cases(inside=False))
@@ -696,6 +892,17 @@ def _case_records(app, docs: dict) -> None:
         docs[rec.name] = doc
 
 
+def _work_record(rec: Rec):
+    """A work record of the 未保站 of its township, as a clerk there would have kept it."""
+    reached = PUBLICITY_REACHED.get(rec.name.rsplit("_", 1)[1], 5)
+    doc = RECORD_MODELS[rec.endpoint](
+        **record_values(rec.endpoint, rec.labels, reached), created_by="seed", updated_by="seed"
+    )
+    doc.set_place(rec.place)
+    doc.save()
+    return doc
+
+
 def build_world(app) -> dict:
     _add_extra_places()
     docs = {}
@@ -716,6 +923,8 @@ def build_world(app) -> dict:
             docs[f"{rec.name}.id_number"] = IdNumberIndex.objects.get(pk=rec.labels[1])
         elif rec.endpoint == "audit":
             docs[rec.name] = _audit(rec)
+        elif rec.endpoint in RECORD_EPS:
+            docs[rec.name] = _work_record(rec)
     _case_records(app, docs)
     # What the archive keeps beside the children collection (compared like the records).
     for township in {Place.path_of(r.place)[3] for r in RECORDS if r.endpoint == "children"}:
@@ -902,6 +1111,9 @@ def edit_data(ep: str, doc, role: str) -> dict:
         }
     if ep in FORMS:
         return {"row_version": v, **form_fields(ep, doc)}
+    if ep in RECORD_EPS:
+        values = {name: getattr(doc, name, None) for name in doc._fields}
+        return {"row_version": v, **record_form(ep, values), RECORD_EDITED[ep]: "EDITED"}
     if ep == "receiving_units":
         return {
             "row_version": v,
@@ -1182,6 +1394,7 @@ def expect_written(rec: Rec, route: Route, doc, before: dict) -> None:
         "help_requests": "account",
         "referrals": "reason",
         "receiving_units": "address",
+        **RECORD_EDITED,
     }[rec.endpoint]
     if route.name == "import":
         assert now["target_2023"] == 3 and now["note"] == "IMPORTED"
@@ -1269,7 +1482,12 @@ def others_of(world, rec: Rec) -> list[str]:
 # --------------------------------------------------------------------------------------
 # 3. Guessed ids: a random ObjectId, a path, 5,000 characters
 # --------------------------------------------------------------------------------------
-GUESS_ROLES = {ep: ("province", policy.open[-1]) for ep, policy in POLICY.items()}
+# The work records share one view class: publicity stands for all seven.
+GUESS_ROLES = {
+    ep: ("province", policy.open[-1])
+    for ep, policy in POLICY.items()
+    if ep not in RECORD_EPS or ep == "publicity"
+}
 
 
 @pytest.mark.parametrize("bad_id", BAD_IDS.values(), ids=BAD_IDS.keys())
@@ -1382,6 +1600,8 @@ def create_data(ep: str, place: str, username: str) -> dict:
         }
     if ep == "receiving_units":
         return {"name": username, "kind": "police", "address": "CREATED", "active": "y"}
+    if ep in RECORD_EPS:
+        return record_form(ep, record_values(ep, (username, "CREATED", "CREATED")))
     return {
         "plan_total": "5",
         "code": "640402102000",
@@ -1471,7 +1691,8 @@ def outside_labels(role: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("role", "ep"), [(r, ep) for ep in CASE_EPS for r in SCOPED_ROLES if r in POLICY[ep].open]
+    ("role", "ep"),
+    [(r, ep) for ep in CASE_EPS + RECORD_EPS for r in SCOPED_ROLES if r in POLICY[ep].open],
 )
 def test_case_record_is_created_only_in_the_users_place(app, world, role, ep):
     """The form offers no place, case or unit outside; a place smuggled into the post is
@@ -1598,6 +1819,34 @@ def test_pages_show_only_the_place(app, world, role):
             assert_hidden(home, rec, world[rec.name])
 
 
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_figures_json_shows_only_the_place(app, world, role):
+    """/api/figures.json (the home page's charts): the same figures, nothing from outside."""
+    client = sign_in(app, role)
+    resp = client.get("/api/figures.json")
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    figures = resp.get_json()
+    text = json.dumps(figures, ensure_ascii=False)  # jsonify escapes Chinese
+    in_scope = [r for r in RECORDS if r.endpoint == "stations" and r.inside(role)]
+    assert figures["stations"]["total"]["count"] == len(in_scope)
+    assert figures["place"]["key"] == ROLE_PLACES[role]
+    if role == "province":  # positive control: the far county is there for the province
+        assert "原州区" in text
+    else:
+        for leak in OUTSIDE_COUNTY_TEXTS:
+            assert leak not in text, f"{leak!r} in the figures"
+    if role == "county":  # positive control: the county's townships side by side
+        assert "通贵乡未成年人保护工作站" in text and "掌政镇未成年人保护工作站" in text
+    for rec in RECORDS:
+        if not rec.inside(role):
+            assert_hidden_text(text, rec, world[rec.name])
+
+
+def assert_hidden_text(text: str, rec: Rec, doc) -> None:
+    for label in (*rec.labels, str(doc.pk)):
+        assert label not in text, f"{rec.name} leaked: {label!r} in the response"
+
+
 # --------------------------------------------------------------------------------------
 # 8. Whole url_map: strangers go to the log-in page, other roles get 403, nothing uncovered
 # --------------------------------------------------------------------------------------
@@ -1610,7 +1859,7 @@ def concrete_requests(app, prefix: str | None = None):
             continue
         if prefix is not None and not rule.endpoint.startswith(prefix + "."):
             continue
-        url = rule.rule.replace("<export_type>", "csv")
+        url = rule.rule.replace("<export_type>", "csv").replace("<kind>", "sign")
         assert "<" not in url, f"no sample value for {rule.rule}"
         for method in sorted(rule.methods & {"GET", "POST"}):
             yield rule.endpoint, method, url
@@ -1657,10 +1906,12 @@ def test_pending_password_change_reaches_no_record(app, world):
 
 
 def test_every_endpoint_is_in_the_matrix(app):
-    covered = {f"{ep}.{r.view_endpoint}" for ep in POLICY for r in ROUTES if r.applies_to(ep)}
+    covered = {f"{ep}.{r.view_endpoint}" for ep in POLICY for r in routes_for(ep)}
     covered |= {f"{ep}.create_view" for ep in POLICY}  # section 4
-    covered |= {"progress.index", "admin.index"}  # section 7
+    covered |= {"progress.index", "admin.index", "admin.figures_json"}  # section 7
     covered |= VISIT_ENDPOINTS | CHILD_IMPORT_ENDPOINTS  # sections 10 and 11
+    covered |= {f"{ep}.{e}" for ep in LIGHT_EPS for e in LIGHT_CLOSED}  # section 13
+    covered |= REPORT_ENDPOINTS | BULLETIN_ENDPOINTS  # sections 14 and 15
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -2077,3 +2328,218 @@ def test_dossier_of_an_archived_case(app, world, role):
                 assert_hidden(resp, r, world[r.name])
     assert_unchanged(world, before)
     assert side_counts() == counts
+
+
+# --------------------------------------------------------------------------------------
+# 13. 工作台账 outside the full matrix: their closed routes, and inside writes by the staff
+# --------------------------------------------------------------------------------------
+LIGHT_CLOSED = ("ajax_lookup", "ajax_update", "api_file_view")
+
+
+@pytest.mark.parametrize("role", RECORD_KEEPERS)
+@pytest.mark.parametrize("ep", LIGHT_EPS)
+def test_light_work_records(app, world, ep, role):
+    """The routes LIGHT_ROUTES leaves out are closed (404, even for the far record); a
+    record the 未保站 creates takes its place, and it edits and deletes it (positive
+    controls for edit_data: only the scope stops the matrix's writes)."""
+    client = sign_in(app, role)
+    rec = next(r for r in WORK_RECORDS if r.endpoint == ep)
+    doc, model = world[rec.name], POLICY[ep].model
+    before = snapshot(world)
+    for name in ("ajax_lookup", "ajax_update", "api_file"):
+        route = ROUTES_BY_NAME[name]
+        resp = request_record(client, route, rec, doc, role)
+        assert resp.status_code == 404, (name, resp.status_code)
+        assert_hidden(resp, rec, doc)
+
+    resp = client.post(f"/{ep}/new/", data=create_data(ep, SANYING, "new_insider"))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+    new = model.objects(created_by=f"u_{role}").get()
+    assert (new.place, new.place_path) == (ROLE_PLACES[role], PATHS[ROLE_PLACES[role]])
+    field = RECORD_EDITED[ep]
+    resp = client.post(f"/{ep}/edit/?id={new.pk}", data=edit_data(ep, new, role))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+    stored = raw(new)
+    assert stored["version"] == 1 and stored[field] == "EDITED"
+    assert rec.labels[0] not in body_text(client.get(f"/{ep}/"))
+    resp = client.post(f"/{ep}/delete/", data={"id": str(new.pk)})
+    assert resp.status_code == 302 and raw(new) is None
+    assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 14. 工作报告: a station's figures are its own township's; a county's filing only inside
+# --------------------------------------------------------------------------------------
+REPORT_ENDPOINTS = {
+    "reports.index",
+    "reports.station_word",
+    "reports.station_excel",
+    "reports.save",
+    "reports.filing_word",
+    "reports.filing_excel",
+}
+JINFENG = "640106000000"  # 金凤区: inside the city, outside the county
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Smuggled into every request: the views must take none of them.
+SMUGGLED = {"place": SANYING, "township": TONGGUI, "station": "", "village": TONGXI}
+
+
+def numbers(n: int) -> tuple[str, str]:
+    return str(n), f"{n:,}"
+
+
+def assert_number(text: str, n: int, shown: bool, where: str) -> None:
+    found = any(s in text for s in numbers(n))
+    assert found is shown, f"{n} {'missing from' if shown else 'shown on'} {where}"
+
+
+def station_period() -> dict:
+    today = local_today()
+    return {"kind": "H1" if today.month <= 6 else "H2", "year": str(today.year)}
+
+
+@pytest.mark.parametrize("role", RECORD_KEEPERS)
+def test_station_report_is_its_own_townships(app, world, role):
+    """Page, Word and Excel of the station's report: its township's figures (its publicity
+    reached 4321 people), never a number or a name from next door or far away; saving it
+    as a 汇报记录 writes only in its township."""
+    client = sign_in(app, role)
+    before, counts = snapshot(world), record_counts()
+    period = station_period()
+    narrative = {"summary": "概述", "problems": "问题", "next_steps": "打算", "reported_to": ""}
+    responses = {
+        "page": client.get("/reports/", query_string={**period, **SMUGGLED}),
+        "word": client.post("/reports/word/", data={**period, **narrative, **SMUGGLED}),
+        "excel": client.get("/reports/excel/", query_string={**period, **SMUGGLED}),
+    }
+    outside = [r for r in RECORDS if not r.inside(role)]
+    for name, resp in responses.items():
+        assert resp.status_code == 200, (name, resp.status_code)
+        assert resp.mimetype == {"page": "text/html", "word": DOCX, "excel": XLSX}[name]
+        text = body_text(resp)
+        assert "掌政镇" in text, name  # positive controls: the township and its numbers
+        assert_number(text, PUBLICITY_REACHED["zhangzheng"], True, name)
+        for key, n in PUBLICITY_REACHED.items():
+            if key != "zhangzheng":
+                assert_number(text, n, False, name)
+                assert_number(text, n + PUBLICITY_REACHED["zhangzheng"], False, name)
+        for leak in ("通贵乡", "三营镇", "原州区"):
+            assert leak not in text, f"{leak!r} in the {name}"
+        for rec in outside:
+            assert_hidden_text(text, rec, world[rec.name])
+
+    resp = client.post("/reports/save/", data={**period, **narrative, **SMUGGLED})
+    assert resp.status_code == 302, resp.status_code
+    saved = HalfYearReport.objects(created_by=f"u_{role}").get()
+    assert (saved.place, saved.place_path) == (ZHANGZHENG, PATHS[ZHANGZHENG])
+    assert record_counts() == {**counts, "half_year_reports": counts["half_year_reports"] + 1}
+    assert_unchanged(world, before)  # the 汇报记录 of 三营镇, same year and half, untouched
+
+    for method, url in (
+        ("GET", f"/reports/filing/excel/?county={XINGQING}"),
+        ("POST", "/reports/filing/word/"),
+    ):
+        resp = client.open(url, method=method, data={"county": XINGQING, "summary": "x"})
+        assert resp.status_code == 403, (url, resp.status_code)
+
+
+@pytest.mark.parametrize("role", SUPERVISORS)
+def test_county_filing_only_inside(app, world, role):
+    """The filing of a county inside the user's place (Word, Excel, the page); a county
+    outside is 404 with nothing of it; the station's own routes are not theirs."""
+    client = sign_in(app, role)
+    before, counts = snapshot(world), record_counts()
+    year = str(local_today().year)
+
+    def filing(county: str) -> dict:
+        return {
+            "page": client.get("/reports/", query_string={"county": county, "year": year}),
+            "word": client.post(
+                "/reports/filing/word/",
+                data={"county": county, "year": year, "summary": "说明", "problems": "问题"},
+            ),
+            "excel": client.get(
+                "/reports/filing/excel/", query_string={"county": county, "year": year}
+            ),
+        }
+
+    far_stations = [r for r in RECORDS if r.endpoint == "stations" and r.place == SANYING]
+    home = client.get("/reports/")
+    assert home.status_code == 200
+    if role != "province":
+        for leak in OUTSIDE_COUNTY_TEXTS:
+            assert leak not in body_text(home), f"{leak!r} offered on the filing page"
+    for county, inside in (
+        (XINGQING, True),
+        (JINFENG, role != "county"),
+        (YUANZHOU, role == "province"),
+    ):
+        for name, resp in filing(county).items():
+            text = body_text(resp)
+            if not inside:
+                assert resp.status_code == 404, (county, name, resp.status_code)
+                assert Place.name_of(county) not in text, (county, name)
+                for rec in far_stations:
+                    assert_hidden_text(text, rec, world[rec.name])
+                continue
+            assert resp.status_code == 200, (county, name, resp.status_code)
+            if county == XINGQING:  # positive control: both townships' stations listed
+                assert "掌政镇未成年人保护工作站" in text and "通贵乡" in text, name
+                if name != "page" or role != "province":
+                    for leak in OUTSIDE_COUNTY_TEXTS:
+                        assert leak not in text, f"{leak!r} in the {county} {name}"
+            if county == YUANZHOU:
+                assert "三营镇未成年人保护工作站" in text, name
+    for method, url in (
+        ("GET", "/reports/excel/"),
+        ("POST", "/reports/word/"),
+        ("POST", "/reports/save/"),
+    ):
+        resp = client.open(url, method=method, data=station_period())
+        assert resp.status_code == 403, (url, resp.status_code)
+    assert_unchanged(world, before)
+    assert record_counts() == counts
+
+
+# --------------------------------------------------------------------------------------
+# 15. 上墙材料: a station's bulletins, only of a station inside the place
+# --------------------------------------------------------------------------------------
+BULLETIN_ENDPOINTS = {"bulletins.index", "bulletins.download"}
+BULLETIN_KINDS = ("workflow", "disposal", "sign", "duties", "rules")
+
+
+def docx_xml(resp) -> str:
+    """Every XML part of a .docx (a bulletin's texts sit in shapes, headers and footers)."""
+    with zipfile.ZipFile(io.BytesIO(resp.get_data())) as z:
+        return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+
+
+@pytest.mark.parametrize("role", PAGES["bulletins"])
+def test_bulletins_only_of_a_station_inside(app, world, role):
+    client = sign_in(app, role)
+    before = snapshot(world)
+    stations = [r for r in RECORDS if r.endpoint == "stations"]
+    for rec in stations:
+        doc = world[rec.name]
+        page = client.get("/bulletins/", query_string={"station": str(doc.pk)})
+        assert page.status_code == 200
+        for other in stations:
+            if not other.inside(role):
+                assert_hidden(page, other, world[other.name])
+        if rec.inside(role):  # positive control: its bulletins, by its id
+            assert rec.labels[0] in page.get_data(as_text=True)
+            resp = client.get(f"/bulletins/sign.docx?station={doc.pk}")
+            assert resp.status_code == 200 and resp.mimetype == DOCX, resp.status_code
+            assert rec.labels[1] in docx_xml(resp)  # the address, in the footer
+            continue
+        for kind in BULLETIN_KINDS:
+            resp = client.get(f"/bulletins/{kind}.docx", query_string={"station": str(doc.pk)})
+            assert resp.status_code == 404, (kind, resp.status_code)
+            assert_hidden(resp, rec, doc)
+    for bad in BAD_IDS.values():
+        resp = client.get("/bulletins/sign.docx", query_string={"station": bad})
+        assert resp.status_code == 404, resp.status_code
+    if role in RECORD_KEEPERS:  # no id: the user's own township's station
+        own = client.get("/bulletins/rules.docx")
+        assert own.status_code == 200 and "MARK-ADDR-ZHANGZHENG" in docx_xml(own)
+    assert_unchanged(world, before)
