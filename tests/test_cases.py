@@ -445,3 +445,34 @@ def test_details_pages_read_in_chinese_and_the_worker_cannot_unmask_a_reporter(a
     )
     report.reload()
     assert report.reporter_public is False and report.reporter_name_enc
+
+
+def test_a_form_filled_from_a_registered_child_links_the_archive(app, users):
+    from admin_app.documents import Child
+    from tests.test_children import create
+
+    c = login_as(app, users["station"])
+    create(c)
+    child = Child.objects.get()
+    assert 'value="马小花"' in c.get(f"/mandatory_reports/new/?child={child.pk}").get_data(
+        as_text=True
+    )
+    r = c.post(
+        f"/mandatory_reports/new/?child={child.pk}", data={**REPORT, "child_info-name": "马小花"}
+    )
+    assert r.status_code == 302, text(r)
+    report = MandatoryReport.objects.get()
+    case = Case.objects.get()
+    assert report.child_info.child == str(child.pk) == case.child_info.child
+    assert report.place == child.place == case.place
+    # a child of another township is neither prefilled nor linked
+    other = login_as(app, make_user("tg_station", "station", "640104200000"))
+    assert "马小花" not in other.get(f"/mandatory_reports/new/?child={child.pk}").get_data(
+        as_text=True
+    )
+    other.post(
+        f"/help_requests/new/?child={child.pk}", data={"child_info-name": "别人", "open_case": ""}
+    )
+    from admin_app.documents.case import HelpRequest
+
+    assert HelpRequest.objects.get().child_info.child is None

@@ -199,6 +199,20 @@ class CaseFormView(ScopedModelView):
                 delattr(form, name)
         return form
 
+    def _child_arg(self):
+        """The archive named by ?child= (a form filled from a child's record), in scope."""
+        from ..documents import Child
+
+        return get_scoped(Child, request.args.get("child", ""), current_user)[0]
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        child = self._child_arg() if "child_info" in form._fields else None
+        if child is not None and request.method == "GET":
+            for key, value in child_info_of(child).items():
+                form.child_info.form[key].data = value
+        return form
+
     def check_dates(self, model):
         for field in ("filled_on",):
             value = getattr(model, field, None)
@@ -207,7 +221,12 @@ class CaseFormView(ScopedModelView):
 
     def check_model(self, form, model, is_created):
         if is_created:
-            model.set_place(current_user.place)
+            child = self._child_arg()
+            if child is not None:  # the form is about a registered child: link and place it there
+                model.child_info.child = str(child.pk)
+                model.set_place(child.place)
+            else:
+                model.set_place(current_user.place)
         elif cases.is_archived(model.case):
             raise DomainError("案件已组卷归档，登记表只读。")
         self.check_dates(model)
@@ -221,6 +240,7 @@ class CaseFormView(ScopedModelView):
                 reported_at=getattr(model, "reported_at", None) or datetime.now(TZ),
                 summary=(model.account or "")[:500],
                 serious_harm=request.form.get("serious_harm") == "y",
+                village=model.place if model.child_info.child else None,
                 **{self.case_link: str(model.pk)},
             )
             type(model).objects(pk=model.pk).update(set__case=str(case.pk))
