@@ -22,10 +22,8 @@ def sniff(data: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
 
 
-def store(
-    child: Child, filename: str, data: bytes, user, visit: str | None = None, note: str = ""
-) -> Attachment:
-    """Check and save one upload for an archive (optionally a visit of it)."""
+def _checked(filename: str, data: bytes) -> tuple[str, str]:
+    """(content type, safe file name) of an upload, or a DomainError in Chinese."""
     if not data:
         raise DomainError("请选择要上传的文件。", "file")
     if len(data) > MAX_ATTACHMENT_BYTES:
@@ -35,9 +33,38 @@ def store(
     kind = sniff(data)
     if kind is None or kind not in ATTACHMENT_TYPES:
         raise DomainError("只能上传 JPG、PNG 图片或 PDF 扫描件。", "file")
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[
-        :200
-    ] or f"附件{ATTACHMENT_TYPES[kind]}"
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+    return kind, name or f"附件{ATTACHMENT_TYPES[kind]}"
+
+
+def store_for_record(record, filename: str, data: bytes, user, note: str = "") -> Attachment:
+    """A photo on a work record (e.g. a publicity event): same checks, the record's scope."""
+    kind, name = _checked(filename, data)
+    att = Attachment(
+        record=f"{record._get_collection_name()}:{record.pk}",
+        place_path=list(record.place_path),
+        filename=name,
+        content_type=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        note=(note or "")[:200],
+        uploaded_by=user.username,
+    )
+    att.save()
+    type(record)._get_collection().update_one(
+        {"_id": record.pk}, {"$push": {"photo_ids": str(att.pk)}}
+    )
+    record.photo_ids = [*(record.photo_ids or []), str(att.pk)]
+    audit.record("create", record, detail=f"上传照片 {name}（{len(data)} 字节）")
+    return att
+
+
+def store(
+    child: Child, filename: str, data: bytes, user, visit: str | None = None, note: str = ""
+) -> Attachment:
+    """Check and save one upload for an archive (optionally a visit of it)."""
+    kind, name = _checked(filename, data)
     att = Attachment(
         child=str(child.pk),
         visit=visit,

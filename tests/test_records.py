@@ -112,3 +112,33 @@ def test_future_dates_and_hostile_text(app, users):
 
 def test_village_director_has_no_work_records(app, users):
     assert login_as(app, users["village"]).get("/publicity/").status_code == 403
+
+
+def test_publicity_photos(app, users):
+    import io
+
+    from admin_app.documents.attachment import Attachment
+
+    c = login_as(app, users["station"])
+    c.post("/publicity/new/", data=FORMS["publicity"][1])
+    event = PublicityEvent.objects.get()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = c.post(
+        "/publicity/attach/",
+        data={"id": str(event.pk), "file": (io.BytesIO(png), "讲座.png")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302
+    att = Attachment.objects.get()
+    assert att.record == f"publicity_events:{event.pk}" and att.place_path == event.place_path
+    assert "讲座.png" in text(c.get(f"/publicity/details/?id={event.pk}"))
+    assert c.get(f"/publicity/photo/?id={att.pk}").data == png
+    r = c.post(
+        "/publicity/attach/",
+        data={"id": str(event.pk), "file": (io.BytesIO(b"MZ..."), "x.png")},
+        content_type="multipart/form-data",
+    )
+    assert "只能上传" in text(c.get(r.headers["Location"]))
+    other = login_as(app, make_user("tg_station", "station", "640104200000"))
+    assert other.get(f"/publicity/photo/?id={att.pk}").status_code == 404
+    assert login_as(app, users["county"]).get(f"/publicity/photo/?id={att.pk}").status_code == 200

@@ -1912,6 +1912,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= VISIT_ENDPOINTS | CHILD_IMPORT_ENDPOINTS  # sections 10 and 11
     covered |= {f"{ep}.{e}" for ep in LIGHT_EPS for e in LIGHT_CLOSED}  # section 13
     covered |= REPORT_ENDPOINTS | BULLETIN_ENDPOINTS  # sections 14 and 15
+    covered |= PUBLICITY_PHOTO_ENDPOINTS  # section 16
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -2543,3 +2544,34 @@ def test_bulletins_only_of_a_station_inside(app, world, role):
         own = client.get("/bulletins/rules.docx")
         assert own.status_code == 200 and "MARK-ADDR-ZHANGZHENG" in docx_xml(own)
     assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 16. Photos of publicity events: an outside event's photo is neither shown nor added to
+# --------------------------------------------------------------------------------------
+PUBLICITY_PHOTO_ENDPOINTS = {"publicity.attach_view", "publicity.photo_view"}
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_publicity_photos_stay_in_their_place(app, role):
+    from admin_app.attachments import store_for_record
+    from admin_app.documents.attachment import Attachment
+    from admin_app.documents.records import PublicityEvent
+
+    owner = make_user("sy_clerk", "station", SANYING)
+    event = PublicityEvent(held_on=date(2026, 6, 1), kind="law_policy", location="MARK-PUB-PHOTO")
+    event.set_place(SANYING)
+    event.save()
+    png = b"\x89PNG\r\n\x1a\n" + b"MARK-PHOTO-BYTES"
+    att = store_for_record(event, "三营镇宣传.png", png, owner)
+    client = sign_in(app, role)
+    r = client.get(f"/publicity/photo/?id={att.pk}")
+    assert r.status_code in (403, 404) and b"MARK-PHOTO-BYTES" not in r.data
+    r = client.post(
+        "/publicity/attach/",
+        data={"id": str(event.pk), "file": (io.BytesIO(png), "x.png")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code in (302, 403)
+    assert Attachment.objects.count() == 1
+    assert PublicityEvent.objects.get(pk=event.pk).photo_ids == [str(att.pk)]

@@ -8,7 +8,8 @@ from .base import utcnow
 class Attachment(Document):
     """One file. Read only by `_id` (never scanned: the collection holds the bytes)."""
 
-    child = StringField(required=True)  # the archive it belongs to
+    child = StringField()  # the archive it belongs to
+    record = StringField()  # or "<collection>:<id>" of a work record (a publicity event)
     visit = StringField()  # the visit record, when attached to a visit
     place_path = ListField(StringField(), required=True)
     filename = StringField(required=True, max_length=200)

@@ -1,8 +1,13 @@
 """工作台账: the station's work records, one screen each, scoped like every other."""
 
+import io
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import expose
 from flask_login import current_user
 from wtforms import TextAreaField
 
+from .. import attachments, audit
 from ..documents import DomainError
 from ..documents.base import local_today
 from ..documents.constants import (
@@ -50,6 +55,49 @@ class RecordView(ScopedModelView):
 
 
 class PublicityView(RecordView):
+    """宣传培训, with photos of the event (stored in the database, scoped, logged)."""
+
+    details_template = "admin/publicity_details.html"
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs["photos"] = attachments.listing(kwargs["model"].photo_ids)
+        return super().render(template, **kwargs)
+
+    @expose("/attach/", methods=("POST",))
+    def attach_view(self):
+        record = self.get_one(request.form.get("id"))
+        if record is None:
+            flash("记录不存在或不在您的管辖范围内。", "danger")
+            return redirect(url_for(".index_view"))
+        if not self.can_edit:
+            flash("您没有上传照片的权限。", "danger")
+        else:
+            upload = request.files.get("file")
+            try:
+                attachments.store_for_record(
+                    record,
+                    upload.filename if upload else "",
+                    upload.read() if upload else b"",
+                    current_user,
+                )
+                flash("照片已上传。", "success")
+            except DomainError as exc:
+                flash(exc.message, "danger")
+        return redirect(url_for(".details_view", id=record.pk))
+
+    @expose("/photo/")
+    def photo_view(self):
+        att = attachments.get_in_scope(request.args.get("id", ""), current_user)
+        if att is None or not (att.record or "").startswith("publicity_events:"):
+            abort(404)
+        audit.record(
+            "download", None, place_path=list(att.place_path), detail=f"宣传培训照片 {att.filename}"
+        )
+        return send_file(
+            io.BytesIO(att.data), mimetype=att.content_type, download_name=att.filename
+        )
+
     column_list = ("held_on", "kind", "location", "audience", "reached", "topics")
     column_labels = {
         "held_on": "日期",
