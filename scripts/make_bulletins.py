@@ -23,9 +23,7 @@ The rules sheet is our text, drawn from the plan (三, 四(二), 四(三), 五(�
 properties and zip entry times), as tests/test_bulletins.py checks.
 """
 
-import io
 import sys
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +35,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_templates import reproducible  # noqa: E402 - the one reproducible .docx writer
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "doc_templates"
 
@@ -44,7 +45,6 @@ SONG = "宋体"  # Linux renders it as Noto Serif CJK SC (see word.to_pdf)
 HEI = "黑体"  # Noto Sans CJK SC: the boxes' captions and the titles
 LATIN = "Times New Roman"
 FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
-ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 # A3 landscape.
 PAGE_W, PAGE_H = 42.0, 29.7
@@ -865,37 +865,6 @@ BULLETINS = {
     "bulletin_duties.docx": build_duties,
     "bulletin_rules.docx": build_rules,
 }
-
-
-def reproducible(doc) -> bytes:
-    """The .docx bytes with fixed zip entry times and order, so a rebuild changes nothing."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            if name == "docProps/thumbnail.jpeg":
-                continue  # python-docx's own sample picture, not ours
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            data = src.read(name)
-            if name == "_rels/.rels":
-                data = _drop_thumbnail_rel(data)
-            elif name == "[Content_Types].xml":
-                data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
-            dst.writestr(info, data)
-    return out.getvalue()
-
-
-def _drop_thumbnail_rel(data: bytes) -> bytes:
-    from lxml import etree
-
-    root = etree.fromstring(data)
-    for rel in list(root):
-        if rel.get("Target", "").endswith("thumbnail.jpeg"):
-            root.remove(rel)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def main(out_dir: Path = OUT_DIR) -> list[Path]:
