@@ -247,6 +247,19 @@ class CaseFormView(ScopedModelView):
             flash(f"已立案：{case.number}", "success")
 
 
+# 附件5's fields in the seed's order (form and details follow it).
+FORM5_FIELDS = (
+    "child_info",
+    "location",
+    "occurred_at",
+    "account",
+    "perpetrator",
+    "attachment_note",
+    "filled_by",
+    "filled_on",
+)
+
+
 class HelpRequestView(CaseFormView):
     """附件5 未成年人疑似伤害事件求助登记表."""
 
@@ -254,19 +267,7 @@ class HelpRequestView(CaseFormView):
     case_channel = "walk_in"
     case_link = "help_request"
     column_list = ("child_info", "location", "occurred_at", "filled_by", "filled_on", "case")
-    column_details_list = (
-        "child_info",
-        "location",
-        "occurred_at",
-        "account",
-        "perpetrator",
-        "attachment_note",
-        "filled_by",
-        "filled_on",
-        "case",
-        "created_by",
-        "created_at",
-    )
+    column_details_list = (*FORM5_FIELDS, "case", "created_by", "created_at")
     column_labels = {
         "child_info": "未成年人",
         "location": "地点",
@@ -278,18 +279,7 @@ class HelpRequestView(CaseFormView):
         "filled_on": "填写日期",
         "case": "案件",
     }
-    form_columns = (
-        "child_info",
-        "location",
-        "occurred_at",
-        "account",
-        "perpetrator",
-        "attachment_note",
-        "filled_by",
-        "filled_on",
-        "open_case",
-        "serious_harm",
-    )
+    form_columns = (*FORM5_FIELDS, "open_case", "serious_harm")
     form_args = labelled(column_labels, form_columns)
     form_subdocuments = {"child_info": CHILD_INFO_SUB, "perpetrator": PERPETRATOR_SUB}
     form_widget_args = {"account": {"rows": 6}}
