@@ -1,6 +1,8 @@
 // Command ferretdb-embedded serves the MongoDB wire protocol on loopback with
 // FerretDB's SQLite backend. It is built from the Go module proxy by the
 // project (plain `go install` of FerretDB's own command panics at start-up).
+// FerretDB itself listens on a private Unix socket; clients reach it through the
+// write-serialising proxy of serialize.go on the loopback port.
 package main
 
 import (
@@ -8,9 +10,12 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -28,8 +33,14 @@ func main() {
 	if url[len(url)-1] != '/' {
 		url += "/"
 	}
+	private, err := os.MkdirTemp("", "wbz-fdb-") // 0700: only this user reaches the socket
+	if err != nil {
+		log.Fatalf("ferretdb: %v", err)
+	}
+	defer os.RemoveAll(private)
+	sock := filepath.Join(private, "ferretdb.sock")
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Handler:   "sqlite",
 		SQLiteURL: url,
 	})
@@ -38,8 +49,27 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Println("ferretdb listening on", *listen)
-	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	for i := 0; ; i++ { // open the public port only once FerretDB answers on its socket
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
+			break
+		}
+		if i > 200 {
+			log.Fatalf("ferretdb: socket %s did not come up", sock)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatalf("ferretdb: %v", err)
+	}
+	go serve(ln, sock)
+	fmt.Println("ferretdb listening on", *listen, "(writes serialised)")
+	err = <-done
+	ln.Close()
+	if err != nil && ctx.Err() == nil {
 		log.Fatalf("ferretdb: %v", err)
 	}
 }
