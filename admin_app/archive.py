@@ -240,14 +240,12 @@ def review(child: Child, user, note: str = "") -> None:
 
 def likely_duplicates(child: Child) -> list[dict]:
     """Other archives of the same township with the same name, birth date and village."""
-    doc = roster.Roster._get_collection().find_one({"_id": child.township}) or {}
     return [
-        {"id": cid, **row}
-        for cid, row in (doc.get("rows") or {}).items()
-        if cid != str(child.pk)
+        row
+        for row in roster.township_rows(child.township, child.place)
+        if row["id"] != str(child.pk)
         and row.get("name") == child.name
         and row.get("birth") == child.birth_date.isoformat()
-        and row.get("village") == child.place
     ]
 
 

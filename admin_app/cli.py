@@ -76,7 +76,17 @@ def rebuild_rosters():
     click.echo(f"已重建列表索引：{rebuild()} 份档案。")
 
 
+@click.command("warm-figures")
+def warm_figures():
+    """Compute every township's figures for today (cron, e.g. 00:05: the first county or
+    province page of the day then reads them instead of every roster)."""
+    from .summaries import refresh
+
+    click.echo(f"已计算 {refresh()} 个乡镇（街道）的今日统计。")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(rebuild_rosters)
+    app.cli.add_command(warm_figures)

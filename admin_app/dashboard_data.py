@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from flask import current_app, url_for
 
-from . import progress, roster, todos
+from . import progress, summaries
 from .documents import Place, Station
 from .documents.base import TZ, local_today
 from .documents.constants import (
@@ -76,6 +76,14 @@ def list_url(user, endpoint: str, **filters) -> str | None:
     return url_for(f"{endpoint}.index_view", **args)
 
 
+def _area_url(user, area: str, **filters) -> str | None:
+    """The children list of one area (a township or county inside the user's place)."""
+    url = list_url(user, "children", **filters)
+    if url is None:
+        return None
+    return url + ("&" if "?" in url else "?") + f"area={area}"
+
+
 def _page_url(user, endpoint: str) -> str | None:
     view = _view(endpoint)
     if view is None or user.role not in getattr(view, "roles", ()):
@@ -87,44 +95,41 @@ def _item(key, label, count, url) -> dict:
     return {"key": key, "label": label, "count": count, "url": url}
 
 
-# ---- children, from the rosters ----
-def _children(user, active: list[dict]) -> dict:
-    def series(field: str, choices, many: bool = False) -> list[dict]:
-        counter: Counter = Counter()
-        for r in active:
-            values = (r.get(field) or []) if many else [r.get(field)]
-            counter.update(v for v in values if v)
+# ---- children, from the township figures (admin_app/summaries.py) ----
+def _children(user, fig: dict) -> dict:
+    def series(field: str, choices) -> list[dict]:
+        counter = fig.get(field) or {}
         return [
-            _item(k, label, counter[k], list_url(user, "children", status=ACTIVE, **{field: k}))
+            _item(
+                k, label, counter.get(k, 0), list_url(user, "children", status=ACTIVE, **{field: k})
+            )
             for k, label in choices
         ]
 
-    missing = sum(1 for r in active if not r.get("risk"))
     risk = series("risk", RISK_LEVELS)
-    if missing:
-        risk.append(_item("", "未评估", missing, None))
+    if fig["risk"].get(summaries.NONE):
+        risk.append(_item("", "未评估", fig["risk"][summaries.NONE], None))
     school = series("school", SCHOOL_STATUSES)
-    unknown = sum(1 for r in active if not r.get("school"))
-    if unknown:
-        school.append(_item("", "未填写", unknown, None))
+    if fig["school"].get(summaries.NONE):
+        school.append(_item("", "未填写", fig["school"][summaries.NONE], None))
     out = {
         "total": _item(
-            "active", "在册儿童", len(active), list_url(user, "children", status=ACTIVE)
+            "active", "在册儿童", fig["active"], list_url(user, "children", status=ACTIVE)
         ),
-        "by_category": series("categories", CATEGORIES, many=True),
+        "by_category": series("categories", CATEGORIES),
         "by_risk": risk,
         "by_school": school,
         "by_village": [],
     }
     level = (Place.info(user.place) or {}).get("level")
     if level in (TOWNSHIP, VILLAGE):
-        villages = Counter(r.get("village") for r in active)
+        villages = fig.get("village") or {}
         keys = [user.place] if level == VILLAGE else [v["_id"] for v in _under(user, VILLAGE)]
         out["by_village"] = [
             _item(
                 k,
                 Place.name_of(k),
-                villages[k],
+                villages.get(k, 0),
                 list_url(user, "children", status=ACTIVE, village=k),
             )
             for k in keys
@@ -136,12 +141,12 @@ def _under(user, level: str) -> list[dict]:
     return Place.children_of(user.place, level)
 
 
-def _todos(user, rows: list[dict], today: date) -> list[dict]:
+def _todos(user, fig: dict) -> list[dict]:
     return [
         _item(
             kind,
             label,
-            len(todos.todo_rows(rows, kind, today)),
+            fig["todos"].get(kind, 0),
             url_for("children.index_view", todo=kind),
         )
         for kind, label in TODO_LABELS
@@ -214,10 +219,10 @@ def _stations(user, stations: list) -> dict:
     }
 
 
-def _townships(user, stations: list, active: list[dict], found_cases: list) -> list[dict]:
+def _townships(user, stations: list, per_township: dict, found_cases: list) -> list[dict]:
     """A county's townships side by side: the station, its children and its open cases."""
     by_place = {s.place: s for s in stations}
-    children = Counter(r.get("township") for r in active)
+    children = {t: f["active"] for t, f in per_township.items()}
     open_cases = Counter(
         c.place_path[3]
         for c in found_cases
@@ -241,8 +246,13 @@ def _townships(user, stations: list, active: list[dict], found_cases: list) -> l
                     "status_label": status_labels.get(s.build_status, ""),
                     "url": url_for("stations.details_view", id=str(s.pk)) if details else None,
                 },
-                # The children and case lists have no township filter: no link of their own.
-                "children": _item("children", "在册儿童", children[t["_id"]], None),
+                "children": _item(
+                    "children",
+                    "在册儿童",
+                    children.get(t["_id"], 0),
+                    _area_url(user, t["_id"], status=ACTIVE),
+                ),
+                # The case list has no township filter: no link of its own.
                 "open_cases": _item("open_cases", "未结案件", open_cases[t["_id"]], None),
             }
         )
@@ -285,8 +295,8 @@ def _construction(user) -> dict:
 def figures(user, today: date | None = None) -> dict:
     """Every figure of the user's place, JSON-able (the landing page and /api/figures.json)."""
     today = today or local_today()
-    rows = roster.rows_for(user)
-    active = [r for r in rows if r.get("status") == ACTIVE]
+    per_township = summaries.by_township(user, today=today)
+    fig = summaries.merge(per_township.values())
     stations = list(
         Station.objects.in_scope(user).only("name", "place", "place_path", "build_status")
     )
@@ -301,11 +311,13 @@ def figures(user, today: date | None = None) -> dict:
         "role": user.role,
         "role_label": dict(ROLES).get(user.role, user.role),
         "today": today.isoformat(),
-        "todos": _todos(user, rows, today),
-        "children": _children(user, active),
+        "todos": _todos(user, fig),
+        "children": _children(user, fig),
         "cases": case_figures,
         "stations": _stations(user, stations),
-        "townships": _townships(user, stations, active, found_cases) if level == COUNTY else [],
+        "townships": _townships(user, stations, per_township, found_cases)
+        if level == COUNTY
+        else [],
         "construction": _construction(user)
         if user.role in ("province", "city", "county")
         else None,

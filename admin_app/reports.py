@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import progress, roster, todos, word
+from . import progress, roster, summaries, todos, word
 from .documents import Child, Place, Station, TransferTrace, VisitBook, station_name, utcnow
 from .documents.base import TZ, DomainError, local_today
 from .documents.case import Case, Referral
@@ -382,7 +382,7 @@ def station_figures(user, start: date, end: date, *, kind: str | None = None) ->
             "label": f"{word.cn_day(start)}至{word.cn_day(end)}",
             "range": f"{word.cn_day(start)}至{word.cn_day(end)}",
         }
-    rows = [r for r in roster.rows_for(scope) if r.get("township") == township]
+    rows = roster.township_rows(township)
     station = Station.objects.in_scope(scope).only("name").first()
     name = Place.name_of(township)
     return {
@@ -788,10 +788,10 @@ def county_filing(user, year: int, county: str | None = None) -> dict:
         if len(r.place_path) > 3:
             reports[r.place_path[3]] += 1
     rows, unregistered = [], []
+    figures = summaries.by_township(scope)
     for town in Place.children_of(key, TOWNSHIP):
         s = stations.get(town["_id"])
-        doc = roster.Roster._get_collection().find_one({"_id": town["_id"]}) or {}
-        active = [r for r in (doc.get("rows") or {}).values() if r.get("status") == "active"]
+        fig = figures.get(town["_id"]) or summaries.summarize([], local_today())
         if s is None:
             unregistered.append(town["name"])
         staff = Counter(m.staff_role for m in (s.staff if s else []) or [])
@@ -818,8 +818,8 @@ def county_filing(user, year: int, county: str | None = None) -> dict:
                 "staff_by_role": {code: staff.get(code, 0) for code, _ in STAFF_ROLES},
                 "full_time": sum(1 for m in members if m.full_time),
                 "qualified": sum(1 for m in members if (m.qualification or "none") != "none"),
-                "children": len(active),
-                "high_risk": sum(1 for r in active if r.get("risk") == "high"),
+                "children": fig["active"],
+                "high_risk": (fig.get("risk") or {}).get("high", 0),
                 "cases": cases.get(town["_id"], 0),
                 "half_year_reports": reports.get(town["_id"], 0),
             }

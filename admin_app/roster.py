@@ -1,15 +1,20 @@
 """Township rosters: the compact rows list pages, searches and to-dos are computed from.
 
-Each township has one `Roster` document (_id = township key) holding one small row per
-child, updated with a single `$set rows.<child id>` (atomic on one document, no
-positional operator: FerretDB and MongoDB alike). A list for any place reads the
-rosters of the townships inside it by `_id`, so no page ever scans the children
-collection. `flask rebuild-rosters` rebuilds them from the archives.
+Each township has one `Roster` document (_id = township key): `rows.<child id>` is the
+child's list row packed as one JSON string, `visits.<child id>` its next and last visit
+dates as "YYYY-MM-DD|YYYY-MM-DD". Each is written with a single `$set` (atomic on one
+document; the embedded server serialises writes, see tools/ferretdb/serialize.go). A
+list for any place reads the rosters of the townships inside it by `_id`, so no page
+ever scans the children collection. Rows are strings because FerretDB decodes nested
+documents slowly: 800 rows of 17 fields read in 70 ms nested, 24 ms as strings
+(measured 2026-11-29, docs/NOTES.md). `flask rebuild-rosters` rebuilds them from the
+archives.
 """
 
+import json
 from datetime import date
 
-from .documents import Child, Place, Roster
+from .documents import Child, Place, Roster, RosterSummary
 from .documents.constants import TOWNSHIP, VILLAGE
 
 
@@ -34,39 +39,78 @@ def row_of(child: Child) -> dict:
     }
 
 
+def _pack(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _visit_text(next_visit: date | None, last_visit: date | None) -> str:
+    return f"{next_visit.isoformat() if next_visit else ''}|{last_visit.isoformat() if last_visit else ''}"
+
+
+def _touch(townships) -> None:
+    """Tell the cached township figures (admin_app/summaries.py) that these rosters changed.
+    Called after the roster write, never before: a reader that saw the old stamp then
+    recomputes on its next read."""
+    coll = RosterSummary._get_collection()
+    for township in set(townships):
+        coll.update_one({"_id": township}, {"$inc": {"stamp": 1}}, upsert=True)
+
+
 def put(child: Child) -> None:
     """Write the child's row into its township's roster, leaving its visit dates alone."""
-    fields = {f"rows.{child.pk}.{k}": v for k, v in row_of(child).items()}
-    Roster._get_collection().update_one({"_id": child.township}, {"$set": fields}, upsert=True)
+    Roster._get_collection().update_one(
+        {"_id": child.township}, {"$set": {f"rows.{child.pk}": _pack(row_of(child))}}, upsert=True
+    )
+    _touch([child.township])
 
 
 def put_many(children) -> None:
-    """Write many rows with one update per township (imports: FerretDB rewrites the whole
-    roster document on every update, so one write per child grows with the township)."""
+    """Write many rows with one update per township (imports: every update rewrites the
+    whole roster document, so one write per child would grow with the township)."""
     by_township: dict[str, dict] = {}
     for child in children:
-        fields = by_township.setdefault(child.township, {})
-        fields.update({f"rows.{child.pk}.{k}": v for k, v in row_of(child).items()})
+        by_township.setdefault(child.township, {})[f"rows.{child.pk}"] = _pack(row_of(child))
     coll = Roster._get_collection()
     for township, fields in by_township.items():
         coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
+    _touch(by_township)
 
 
 def set_visit_dates(child: Child, next_visit: date | None, last_visit: date | None) -> None:
     """Update only the visit dates of a child's row."""
     Roster._get_collection().update_one(
         {"_id": child.township},
-        {
-            "$set": {
-                f"rows.{child.pk}.next_visit": next_visit.isoformat() if next_visit else None,
-                f"rows.{child.pk}.last_visit": last_visit.isoformat() if last_visit else None,
-            }
-        },
+        {"$set": {f"visits.{child.pk}": _visit_text(next_visit, last_visit)}},
+        upsert=True,
     )
+    _touch([child.township])
 
 
 def remove(child_id, township: str) -> None:
-    Roster._get_collection().update_one({"_id": township}, {"$unset": {f"rows.{child_id}": ""}})
+    Roster._get_collection().update_one(
+        {"_id": township}, {"$unset": {f"rows.{child_id}": "", f"visits.{child_id}": ""}}
+    )
+    _touch([township])
+
+
+def township_rows(township: str, village: str | None = None) -> list[dict]:
+    """The rows of one township (of one village of it), each with `id` and `township`."""
+    doc = Roster._get_collection().find_one({"_id": township})
+    if not doc:
+        return []
+    visits = doc.get("visits") or {}
+    out = []
+    for cid, packed in (doc.get("rows") or {}).items():
+        row = json.loads(packed) if isinstance(packed, str) else packed  # nested: before 2026-11
+        if village and row.get("village") != village:
+            continue
+        row["id"] = cid
+        row["township"] = township
+        next_visit, _, last_visit = (visits.get(cid) or "|").partition("|")
+        row["next_visit"] = next_visit or row.get("next_visit")
+        row["last_visit"] = last_visit or row.get("last_visit")
+        out.append(row)
+    return out
 
 
 def townships_in(place_key: str) -> list[str]:
@@ -81,23 +125,24 @@ def townships_in(place_key: str) -> list[str]:
     return [r["_id"] for r in Place.children_of(place_key, TOWNSHIP)]
 
 
-def rows_for(user) -> list[dict]:
-    """Every row inside the user's place, each with its child id as `id`."""
-    coll = Roster._get_collection()
-    village = user.place if (Place.info(user.place) or {}).get("level") == VILLAGE else None
+def inside(place_key: str, scope_key: str) -> bool:
+    """Whether a place lies inside (or is) the scope place."""
+    info = Place.info(place_key)
+    return info is not None and (place_key == scope_key or scope_key in info["place_path"])
+
+
+def rows_for(user, area: str | None = None) -> list[dict]:
+    """Every row inside the user's place (or inside `area`, a place within it; an area
+    outside the user's place gives nothing), each with its child id as `id`."""
+    place = user.place
+    if area and area != place:
+        if not inside(area, place):
+            return []
+        place = area
+    village = place if (Place.info(place) or {}).get("level") == VILLAGE else None
     out = []
-    for township in townships_in(user.place):
-        doc = coll.find_one({"_id": township})
-        if not doc:
-            continue
-        for cid, row in (doc.get("rows") or {}).items():
-            if village and row.get("village") != village:
-                continue
-            row["id"] = cid
-            row["township"] = township
-            row.setdefault("next_visit", None)
-            row.setdefault("last_visit", None)
-            out.append(row)
+    for township in townships_in(place):
+        out.extend(township_rows(township, village))
     return out
 
 
@@ -107,12 +152,14 @@ def rebuild() -> int:
 
     rosters: dict[str, dict] = {}
     for child in Child.objects:
-        rosters.setdefault(child.township, {})[str(child.pk)] = {
-            **row_of(child),
-            **visit_dates(child.pk),
-        }
+        roster = rosters.setdefault(child.township, {"rows": {}, "visits": {}})
+        roster["rows"][str(child.pk)] = _pack(row_of(child))
+        dates = visit_dates(child.pk)
+        next_visit, last_visit = dates.get("next_visit"), dates.get("last_visit")
+        roster["visits"][str(child.pk)] = f"{next_visit or ''}|{last_visit or ''}"
     coll = Roster._get_collection()
     coll.delete_many({})
-    for township, rows in rosters.items():
-        coll.insert_one({"_id": township, "rows": rows})
-    return sum(len(r) for r in rosters.values())
+    for township, roster in rosters.items():
+        coll.insert_one({"_id": township, **roster})
+    RosterSummary._get_collection().delete_many({})
+    return sum(len(r["rows"]) for r in rosters.values())

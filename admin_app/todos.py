@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from . import roster
 from .documents.base import local_today
 from .documents.constants import FREQUENCY_DAYS
 
@@ -62,9 +61,12 @@ KINDS = (
 
 
 def counts(user, today: date | None = None) -> dict[str, int]:
-    """How many archives each to-do concerns, for the landing page."""
-    rows = roster.rows_for(user)
-    return {kind: len(todo_rows(rows, kind, today)) for kind in KINDS}
+    """How many archives each to-do concerns, for the landing page (from the cached
+    township figures, admin_app/summaries.py)."""
+    from . import summaries
+
+    found = summaries.for_user(user, today=today)["todos"]
+    return {kind: found.get(kind, 0) for kind in KINDS}
 
 
 def case_todos(user) -> dict:

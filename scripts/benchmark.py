@@ -615,8 +615,16 @@ def load_data(db, n_children: int, n_visits: int, seed: int):
                 flush=True,
             )
     s = time.perf_counter()
-    for township, rows in rosters.items():
-        coll["rosters"].insert_one({"_id": township, "rows": rows, "rebuilt_at": datetime.now(UTC)})
+    for township, rows in rosters.items():  # the layout of admin_app/roster.py
+        packed, visits = {}, {}
+        for cid, r in rows.items():
+            packed[cid] = roster._pack(
+                {k: v for k, v in r.items() if k not in ("next_visit", "last_visit")}
+            )
+            visits[cid] = f"{r.get('next_visit') or ''}|{r.get('last_visit') or ''}"
+        coll["rosters"].insert_one(
+            {"_id": township, "rows": packed, "visits": visits, "rebuilt_at": datetime.now(UTC)}
+        )
     t_insert["rosters"] = time.perf_counter() - s
     n_docs["rosters"] = len(rosters)
     total = time.perf_counter() - t0
@@ -776,6 +784,7 @@ def main() -> int:
                 f"{len(scope_townships['province'])} townships"
             )
             detail_ids = list(rosters[township])[: max(args.reps + 1, 25)]
+            id_number = next(r["id_number"] for r in rosters[township].values() if r["id_number"])
             surname = Counter(r["name"][0] for r in rosters[township].values()).most_common(3)[2][0]
             rosters = None
             gc.collect()
@@ -833,6 +842,27 @@ def main() -> int:
 
             return run
 
+        def todo_cold(role):
+            """The first to-do count of the day: every township's figures recomputed."""
+            user = users[role]
+
+            def run():
+                db["roster_summaries"].delete_many({})
+                with app.app_context():
+                    return todos.counts(user)
+
+            return run
+
+        def summary_floor(role):
+            ts = scope_townships[role]
+            if len(ts) > 30:
+                return lambda: list(db["roster_summaries"].find({}))
+            return lambda: [db["roster_summaries"].find_one({"_id": t}) for t in ts]
+
+        def id_floor():
+            entry = db["child_id_numbers"].find_one({"_id": id_number})
+            coll_roster.find_one({"_id": entry["place_path"][3]})
+
         # Sanity: what the filtered pages really show.
         from admin_app.views.children import ChildView
 
@@ -841,10 +871,28 @@ def main() -> int:
             ("list /children/", "station", page("station", "/children/"), roster_floor("station")),
             ("list /children/", "county", page("county", "/children/"), roster_floor("county")),
             (
-                "list /children/",
+                "list ?area=<largest township>",
+                "county",
+                page("county", f"/children/?area={township}"),
+                roster_floor("station"),
+            ),
+            (
+                "list /children/ (county chooser)",
                 "province",
                 page("province", "/children/"),
-                roster_floor("province"),
+                summary_floor("province"),
+            ),
+            (
+                "list ?area=<largest county>",
+                "province",
+                page("province", f"/children/?area={county}"),
+                roster_floor("county"),
+            ),
+            (
+                "search full 身份证, no area",
+                "province",
+                page("province", f"/children/?search={id_number}"),
+                id_floor,
             ),
             (
                 f"filter risk=high (?flt0_{risk_idx}=high)",
@@ -890,8 +938,28 @@ def main() -> int:
             ),
             ("details /children/details/", "station", detail_page, detail_floor),
             ("todos.counts()", "station", todo("station"), roster_floor("station")),
-            ("todos.counts()", "county", todo("county"), roster_floor("county")),
-            ("todos.counts()", "province", todo("province"), roster_floor("province")),
+            (
+                "todos.counts() first of the day",
+                "county",
+                todo_cold("county"),
+                roster_floor("county"),
+            ),
+            ("todos.counts() cached", "county", todo("county"), summary_floor("county")),
+            (
+                "todos.counts() first of the day",
+                "province",
+                todo_cold("province"),
+                roster_floor("province"),
+            ),
+            ("todos.counts() cached", "province", todo("province"), summary_floor("province")),
+            ("landing page / (figures)", "station", page("station", "/"), roster_floor("station")),
+            ("landing page / (figures)", "county", page("county", "/"), summary_floor("county")),
+            (
+                "landing page / (figures)",
+                "province",
+                page("province", "/"),
+                summary_floor("province"),
+            ),
         ]
         # Check the pages show what they should before timing them.
         with app.app_context():
@@ -902,6 +970,8 @@ def main() -> int:
                 (f"/children/?flt0_{risk_idx}=high", "station"),
                 ("/children/?page=49", "county"),
                 (f"/children/?search={surname}", "station"),
+                (f"/children/?search={id_number}", "province"),
+                (f"/children/?area={county}&page=3", "province"),
             ):
                 resp = clients[role].get(url)
                 body = resp.get_data(as_text=True)
@@ -1023,7 +1093,7 @@ def main() -> int:
             print("== profiles (one request each, cumulative time, top 18) ==")
             for label, fn in (
                 ("county list /children/", page("county", "/children/")),
-                ("province todos.counts()", todo("province")),
+                ("province todos.counts() first of the day", todo_cold("province")),
                 ("station details", detail_page),
             ):
                 prof = cProfile.Profile()

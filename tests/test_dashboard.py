@@ -1,5 +1,6 @@
 """The landing page's figures: scoped like every list, and equal to the lists they link to."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ SANYING_V = "640402100201"  # 三营村委会, 原州区
 
 COUNT_RE = re.compile(r'<span id="row-count">(\d+)</span>')
 TAB_RE = re.compile(r"列表 \((\d+)\)")
+AREA_LINK_RE = re.compile(r'class="area-link" href="([^"]+)"')
 
 
 def make_child(village, name, **kw) -> Child:
@@ -183,6 +185,10 @@ def list_count(c, url) -> int:
     r = c.get(url)
     assert r.status_code == 200, url
     page = text(r)
+    if 'id="area-chooser"' in page:  # a city or the province: the sum over its counties
+        links = [html.unescape(u) for u in AREA_LINK_RE.findall(page)]
+        assert links, url
+        return sum(list_count(c, link) for link in links)
     found = COUNT_RE.search(page)
     if found:  # the children list (from the rosters)
         return int(found.group(1))

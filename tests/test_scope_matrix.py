@@ -1222,8 +1222,10 @@ def form_for(route: Route, ep: str, doc, role: str):
     }[route.form]()
 
 
-def call(client, route: Route, ep: str, id: str, term: str = "", data=None):
+def call(client, route: Route, ep: str, id: str, term: str = "", data=None, area: str = ""):
     url = route.path.format(ep=ep, id=quote(id, safe=""), term=quote(term, safe=""))
+    if area:
+        url += ("&" if "?" in url else "?") + f"area={area}"
     if route.method == "GET":
         return client.get(url)
     return client.post(
@@ -1234,8 +1236,24 @@ def call(client, route: Route, ep: str, id: str, term: str = "", data=None):
 def request_record(client, route: Route, rec: Rec, doc, role: str):
     # The attachment route takes the attachment's id, not the archive's.
     id = doc.photo_ids[0] if route.name == "attachment" else str(doc.pk)
+    # A city or the province lists children one area at a time: ask for the record's own
+    # township, a guessed area when the record lies outside their place.
+    area = ""
+    if (
+        rec.endpoint == "children"
+        and role in ("city", "province")
+        and route.method == "GET"
+        and "{id}" not in route.path
+    ):
+        area = doc.place_path[3]
     return call(
-        client, route, rec.endpoint, id, rec.search, form_for(route, rec.endpoint, doc, role)
+        client,
+        route,
+        rec.endpoint,
+        id,
+        rec.search,
+        form_for(route, rec.endpoint, doc, role),
+        area=area,
     )
 
 

@@ -20,6 +20,7 @@ from mongoengine import (
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
+    IntField,
     ListField,
     StringField,
 )
@@ -228,13 +229,28 @@ class IdNumberIndex(Document):
 
 
 class Roster(Document):
-    """One township's compact list rows: rows[child_id] = {field: value}."""
+    """One township's compact list rows: rows[child_id] = the row as JSON text,
+    visits[child_id] = "next|last" visit dates (admin_app/roster.py)."""
 
     id = StringField(primary_key=True)  # township key
     rows = DictField()
+    visits = DictField()
     rebuilt_at = DateTimeField()
 
     meta = {"collection": "rosters"}
+
+
+class RosterSummary(Document):
+    """A township's figures for one day, cached: `stamp` counts the roster's changes,
+    `computed` is the stamp the figures were computed at (admin_app/summaries.py)."""
+
+    id = StringField(primary_key=True)  # township key
+    stamp = IntField(default=0)
+    computed = IntField()
+    day = StringField()
+    summary = DictField()
+
+    meta = {"collection": "roster_summaries"}
 
 
 class TransferTrace(ScopedDocument):

@@ -8,7 +8,7 @@ by id through the scoped base view.
 import io
 from datetime import date
 
-from flask import abort, flash, has_request_context, redirect, request, send_file, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_login import current_user
@@ -22,11 +22,15 @@ from ..documents.base import local_today
 from ..documents.constants import (
     CATEGORIES,
     CHILD_STATUSES,
+    CITY,
+    COUNTY,
     GENDERS,
     GUARDIANSHIP,
+    PROVINCE,
     REVIEW_STATUSES,
     RISK_LEVELS,
     SCHOOL_STATUSES,
+    TOWNSHIP,
     VILLAGE,
 )
 from .base import ScopedModelView
@@ -181,6 +185,7 @@ class ChildView(ScopedModelView):
     audit_views = True
     details_template = "admin/child_details.html"
     list_template = "admin/child_list.html"
+    export_max_rows = 0  # a whole county (~20,000 archives) in one file, never cut short
     column_list = (
         "name",
         "gender",
@@ -331,7 +336,18 @@ class ChildView(ScopedModelView):
 
     # ---- the list from rosters ----
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        rows = roster.rows_for(current_user)
+        area = list_area()
+        g.area_chooser = False
+        if area is None and needs_area(current_user):
+            # A city or the province picks a county or township first (reading every
+            # roster of Ningxia for one page is minutes on the embedded database); a
+            # complete 身份证 number is found directly, anywhere inside the user's place.
+            rows = _by_id_number(search, current_user)
+            if rows is None:
+                g.area_chooser = True
+                return 0, []
+        else:
+            rows = roster.rows_for(current_user, area=area)
         for idx, _name, value in filters or []:
             flt = self._filters[idx]
             rows = flt.apply(rows, flt.clean(value))
@@ -358,6 +374,14 @@ class ChildView(ScopedModelView):
             start = (page or 0) * size
             rows = rows[start : start + size]
         return count, [Row(r) for r in rows]
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        if needs_area(current_user) and list_area() is None:
+            if _by_id_number(request.args.get("search"), current_user) is None:
+                flash("请先选择县（区）或乡镇（街道），再导出名单。", "warning")
+                return redirect(url_for(".index_view", **request.args))
+        return super().export(export_type)
 
     # ---- forms ----
     def _village_choices(self):
@@ -419,6 +443,7 @@ class ChildView(ScopedModelView):
             )
         if template == self.list_template:
             kwargs["todo_label"] = TODO_FILTERS.get(request.args.get("todo", ""))
+            kwargs.update(area_context(current_user, kwargs.get("count") or 0))
         return super().render(template, **kwargs)
 
     @expose("/attach/", methods=("POST",))
@@ -507,6 +532,99 @@ class ChildView(ScopedModelView):
         if child.in_scope_of(current_user):
             return redirect(url_for(".details_view", id=child.pk))
         return redirect(url_for(".index_view"))
+
+
+# ---- the area a county, city or province lists (?area=<place key inside their place>) ----
+def needs_area(user) -> bool:
+    return (Place.info(user.place) or {}).get("level") in (PROVINCE, CITY)
+
+
+def list_area() -> str | None:
+    if not has_request_context():
+        return None
+    return request.args.get("area", "").strip()[:20] or None
+
+
+def _area_options(user) -> list[tuple[str, str]]:
+    """The counties and townships inside the user's place, indented under each other."""
+    level = (Place.info(user.place) or {}).get("level")
+    if level not in (PROVINCE, CITY, COUNTY):
+        return []
+    options = []
+    cities = Place.children_of(user.place, CITY) if level == PROVINCE else []
+    for city in cities or [None]:
+        if city is not None:
+            options.append((city["_id"], city["name"]))
+        base = city["_id"] if city else user.place
+        counties = Place.children_of(base, COUNTY) if level != COUNTY else [None]
+        for county in counties:
+            if county is not None:
+                options.append((county["_id"], "\u3000" + county["name"]))
+            for town in Place.children_of(county["_id"] if county else base, TOWNSHIP):
+                options.append((town["_id"], "\u3000\u3000" + town["name"]))
+    return options
+
+
+def _area_rows(user) -> list[dict]:
+    """The chooser of a city or the province: each county with its 在册 children (and the
+    to-do asked for), from the cached township figures."""
+    from .. import summaries
+
+    per_township = summaries.by_township(user)
+    todo = request.args.get("todo")
+    args = {k: v for k, v in request.args.items() if k not in ("area", "page")}
+    out = []
+    for county in Place.children_of(user.place, COUNTY):
+        figs = [f for t, f in per_township.items() if county["_id"] in Place.info(t)["place_path"]]
+        fig = summaries.merge(figs)
+        out.append(
+            {
+                "key": county["_id"],
+                "name": Place.full_name_of(county["_id"]) or county["name"],
+                "active": fig["active"],
+                "todo": fig["todos"].get(todo) if todo else None,
+                "url": url_for(".index_view", area=county["_id"], **args),
+            }
+        )
+    return out
+
+
+def area_context(user, count: int) -> dict:
+    area = list_area()
+    options = _area_options(user)
+    out = {
+        "area": area,
+        "area_options": options,
+        "area_name": Place.full_name_of(area) if area and roster.inside(area, user.place) else "",
+        "area_outside": bool(area) and not roster.inside(area, user.place),
+        "area_chooser": bool(getattr(g, "area_chooser", False)),
+        "area_hidden": [
+            (k, v) for k, v in request.args.items(multi=True) if k not in ("area", "page")
+        ],
+    }
+    if out["area_chooser"]:
+        out["area_rows"] = _area_rows(user)
+    return out
+
+
+def _by_id_number(term: str | None, user) -> list[dict] | None:
+    """The row of a complete, valid 身份证 number inside the user's place ([] if none or
+    outside, the same answer), or None when the term is not such a number."""
+    from ..documents import IdNumberIndex, check_id_number
+
+    number = (term or "").strip().replace(" ", "").upper()
+    if len(number) != 18:
+        return None
+    try:
+        number = check_id_number(number)[0]
+    except DomainError:
+        return None
+    entry = IdNumberIndex._get_collection().find_one({"_id": number})
+    if not entry or user.place not in (entry.get("place_path") or []):
+        return []
+    path = entry["place_path"]
+    rows = roster.township_rows(path[3]) if len(path) > 3 else []
+    return [r for r in rows if r["id"] == entry["child"]]
 
 
 def _search(rows, term: str):

@@ -1,0 +1,93 @@
+"""Each township's children figures (to-do counts, 在册 by category, risk, school and
+village), cached per day, so that a county, city or province reads one small document
+per township instead of every roster row.
+
+A roster write bumps its township's `stamp` (roster._touch); figures computed at an
+older stamp, or on another day (the to-dos move with the date), are recomputed from the
+roster on the next read. A station or village user's own figures are always computed
+from the rows, and the same `summarize` serves both, so the cached sum and the list a
+figure links to agree.
+"""
+
+from collections import Counter
+from datetime import date
+
+from . import roster, todos
+from .documents import Place, RosterSummary
+from .documents.base import local_today
+from .documents.constants import TOWNSHIP, VILLAGE
+
+NONE = "_none"  # the key counting rows without a value (FerretDB refuses an empty key)
+COUNTERS = ("categories", "risk", "school", "village")
+
+
+def summarize(rows: list[dict], today: date) -> dict:
+    active = [r for r in rows if r.get("status") == "active"]
+    return {
+        "active": len(active),
+        "todos": {kind: len(todos.todo_rows(rows, kind, today)) for kind in todos.KINDS},
+        "categories": dict(Counter(c for r in active for c in r.get("categories") or [])),
+        "risk": dict(Counter(r.get("risk") or NONE for r in active)),
+        "school": dict(Counter(r.get("school") or NONE for r in active)),
+        "village": dict(Counter(r.get("village") or NONE for r in active)),
+    }
+
+
+def merge(summaries) -> dict:
+    """The sum of several summaries."""
+    out = {"active": 0, "todos": Counter(), **{k: Counter() for k in COUNTERS}}
+    for s in summaries:
+        out["active"] += s.get("active", 0)
+        out["todos"].update(s.get("todos") or {})
+        for key in COUNTERS:
+            out[key].update(s.get(key) or {})
+    return {k: (dict(v) if isinstance(v, Counter) else v) for k, v in out.items()}
+
+
+def _cached(townships: list[str], today: date) -> dict[str, dict]:
+    coll = RosterSummary._get_collection()
+    wanted = set(townships)
+    if len(wanted) > 30:  # one pass over the small collection beats hundreds of lookups
+        docs = {d["_id"]: d for d in coll.find({}) if d["_id"] in wanted}
+    else:
+        docs = {t: d for t in wanted if (d := coll.find_one({"_id": t}))}
+    day = today.isoformat()
+    out = {}
+    for township in townships:
+        doc = docs.get(township) or {}
+        stamp = doc.get("stamp", 0)
+        if doc.get("day") == day and doc.get("computed") == stamp and "summary" in doc:
+            out[township] = doc["summary"]
+            continue
+        summary = summarize(roster.township_rows(township), today)
+        coll.update_one(
+            {"_id": township},
+            {"$set": {"day": day, "computed": stamp, "summary": summary}},
+            upsert=True,
+        )
+        out[township] = summary
+    return out
+
+
+def by_township(user, area: str | None = None, today: date | None = None) -> dict[str, dict]:
+    """{township key: summary} inside the user's place (or an area within it)."""
+    today = today or local_today()
+    place = area if area and roster.inside(area, user.place) else user.place
+    level = (Place.info(place) or {}).get("level")
+    if level in (TOWNSHIP, VILLAGE) or today != local_today():
+        grouped: dict[str, list] = {t: [] for t in roster.townships_in(place)}
+        for row in roster.rows_for(user, area=place):
+            grouped.setdefault(row["township"], []).append(row)
+        return {t: summarize(rows, today) for t, rows in grouped.items()}
+    return _cached(roster.townships_in(place), today)
+
+
+def for_user(user, area: str | None = None, today: date | None = None) -> dict:
+    """The summed figures of the user's place (or of an area within it)."""
+    return merge(by_township(user, area, today).values())
+
+
+def refresh(today: date | None = None) -> int:
+    """Compute every township's figures now (`flask warm-figures`, e.g. at 00:05 daily)."""
+    towns = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]
+    return len(_cached(towns, today or local_today()))

@@ -1,0 +1,262 @@
+"""What keeps county and province pages fast on the embedded database, and keeps them
+right: roster rows stored as JSON text, township figures cached and invalidated, a
+city or the province listing one area at a time, and roster writes that are never lost
+when several clerks save at once."""
+
+import html
+import re
+import threading
+from datetime import date, timedelta
+
+from bson import ObjectId
+from stdnum.cn import ric
+
+from admin_app import roster, summaries, todos
+from admin_app.documents import Child, IdNumberIndex, Roster, RosterSummary
+from admin_app.documents.base import local_today
+from tests.conftest import login_as, make_user, text
+
+ZHANGZHENG, TONGGUI, SANYING = "640104100000", "640104200000", "640402100000"
+CHUNLIN, TONGXI = "640104100201", "640104200201"
+COUNT_RE = re.compile(r'<span id="row-count">(\d+)</span>')
+
+
+def id_for(region: str, birth: str, seq: str) -> str:
+    body = region + birth + seq
+    return body + ric.calc_check_digit(body + "0")
+
+
+def village_of(township: str) -> str:
+    from admin_app.documents import Place
+
+    return Place.children_of(township, "village")[0]["_id"]
+
+
+def make_child(village, name, id_number=None, save=True, **kw) -> Child:
+    child = Child(
+        name=name,
+        gender=kw.pop("gender", "F"),
+        birth_date=kw.pop("birth_date", date(2015, 5, 6)),
+        id_number=id_number,
+        no_id_reason=None if id_number else "not_issued",
+        risk_reason="父母长期外出" if kw.get("risk_level") == "high" else None,
+        **kw,
+    )
+    child.set_place(village)
+    if save:
+        child.check()
+        child.save()
+        if id_number:
+            IdNumberIndex(
+                id=id_number, child=str(child.pk), place_path=list(child.place_path)
+            ).save()
+    else:
+        child.pk = ObjectId()
+    roster.put(child)
+    return child
+
+
+def row_count(resp) -> int:
+    found = COUNT_RE.search(text(resp))
+    assert found, text(resp)[:500]
+    return int(found.group(1))
+
+
+# ---- storage ----
+def test_rows_are_json_text_and_visit_dates_apart(app, users):
+    child = make_child(CHUNLIN, "马小花", risk_level="high")
+    roster.set_visit_dates(child, date(2026, 12, 1), date(2026, 11, 1))
+    raw = Roster._get_collection().find_one({"_id": ZHANGZHENG})
+    assert isinstance(raw["rows"][str(child.pk)], str)
+    assert raw["visits"][str(child.pk)] == "2026-12-01|2026-11-01"
+    (row,) = roster.rows_for(users["station"])
+    assert row["name"] == "马小花" and row["risk"] == "high"
+    assert (row["next_visit"], row["last_visit"]) == ("2026-12-01", "2026-11-01")
+    # Saving the archive again leaves the visit dates alone.
+    child.name = "马小华"
+    roster.put(child)
+    (row,) = roster.rows_for(users["station"])
+    assert row["name"] == "马小华" and row["next_visit"] == "2026-12-01"
+
+
+def test_rosters_written_before_the_text_layout_are_still_read(app, users):
+    Roster._get_collection().insert_one(
+        {
+            "_id": ZHANGZHENG,
+            "rows": {
+                "a" * 24: {
+                    "name": "旧格式",
+                    "gender": "M",
+                    "birth": "2014-01-02",
+                    "village": CHUNLIN,
+                    "status": "active",
+                    "next_visit": "2026-12-05",
+                    "last_visit": None,
+                }
+            },
+        }
+    )
+    (row,) = roster.rows_for(users["station"])
+    assert (row["name"], row["next_visit"], row["id"]) == ("旧格式", "2026-12-05", "a" * 24)
+
+
+def test_clerks_saving_at_once_lose_no_roster_row(app):
+    """Eight clerks each saving ten archives of one township at the same time."""
+
+    def clerk(k):
+        for i in range(10):
+            make_child(CHUNLIN, f"儿童{k}-{i}", save=False)
+
+    threads = [threading.Thread(target=clerk, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = roster.township_rows(ZHANGZHENG)
+    assert len(rows) == 80
+    assert RosterSummary.objects.get(pk=ZHANGZHENG).stamp == 80
+
+
+# ---- cached township figures ----
+def test_county_figures_follow_every_change(app, users):
+    county = users["county"]
+    first = make_child(CHUNLIN, "甲", risk_level="high")
+    assert summaries.for_user(county)["active"] == 1
+    assert summaries.for_user(county)["risk"] == {"high": 1}
+    # The second read comes from the cache: prove it by planting a figure there.
+    RosterSummary._get_collection().update_one(
+        {"_id": ZHANGZHENG}, {"$set": {"summary.active": 999}}
+    )
+    assert summaries.for_user(county)["active"] == 999
+    # Any roster change makes the township's figures be computed again.
+    roster.put(first)
+    assert summaries.for_user(county)["active"] == 1
+    child = make_child(TONGXI, "乙")
+    assert summaries.for_user(county)["active"] == 2
+    child.status = "moved"
+    roster.put(child)
+    assert summaries.for_user(county)["active"] == 1
+    roster.remove(child.pk, TONGGUI)
+    assert summaries.by_township(county)[TONGGUI]["active"] == 0
+
+
+def test_cached_figures_are_computed_again_the_next_day(app, users):
+    make_child(CHUNLIN, "甲")
+    roster.set_visit_dates(Child.objects.get(), local_today() + timedelta(days=3), None)
+    assert todos.counts(users["county"])["visit_soon"] == 1
+    # Yesterday's figures: stale whatever they say.
+    RosterSummary._get_collection().update_one(
+        {"_id": ZHANGZHENG},
+        {
+            "$set": {
+                "day": (local_today() - timedelta(days=1)).isoformat(),
+                "summary.todos.visit_soon": 7,
+            }
+        },
+    )
+    assert todos.counts(users["county"])["visit_soon"] == 1
+    # A day other than today is computed from the rows, never from the cache.
+    far = local_today() + timedelta(days=30)
+    assert todos.counts(users["county"], far)["visit_overdue"] == 1
+    assert todos.counts(users["county"], far)["visit_soon"] == 0
+
+
+def test_refresh_computes_every_township(app, users):
+    make_child(CHUNLIN, "甲")
+    make_child(village_of(SANYING), "丙")
+    assert summaries.refresh() >= 4
+    docs = {d["_id"]: d for d in RosterSummary._get_collection().find({})}
+    assert docs[ZHANGZHENG]["summary"]["active"] == 1
+    assert docs[SANYING]["summary"]["active"] == 1
+    assert docs[TONGGUI]["summary"]["active"] == 0
+
+
+# ---- a city or the province lists one area at a time ----
+def test_province_picks_an_area_first(app, users):
+    number = id_for("640104", "20150506", "002")
+    make_child(CHUNLIN, "马小花", id_number=number)
+    make_child(TONGXI, "王强")
+    make_child(village_of(SANYING), "李娟")
+    c = login_as(app, users["province"])
+    page = text(c.get("/children/"))
+    assert 'id="area-chooser"' in page
+    for name in ("马小花", "王强", "李娟"):
+        assert name not in page
+    links = dict(
+        (m.group(2), html.unescape(m.group(1)))
+        for m in re.finditer(r'class="area-link" href="([^"]+)">([^<]+)<', page)
+    )
+    assert set(links) >= {"银川市兴庆区", "固原市原州区"}
+    assert row_count(c.get(links["银川市兴庆区"])) == 2
+    assert row_count(c.get(links["固原市原州区"])) == 1
+    assert row_count(c.get(f"/children/?area={TONGGUI}")) == 1
+    # A complete 身份证 number finds the child anywhere inside the place, without an area.
+    found = c.get(f"/children/?search={number}")
+    assert row_count(found) == 1 and "马小花" in text(found)
+    # The export asks for an area too, and then gives it whole.
+    resp = c.get("/children/export/csv/")
+    assert resp.status_code == 302
+    assert "请先选择县（区）或乡镇（街道）" in text(c.get(resp.headers["Location"]))
+    csv = c.get(f"/children/export/csv/?area={users['county'].place}").data.decode("utf-8-sig")
+    assert "马小花" in csv and "王强" in csv and "李娟" not in csv
+
+
+def test_city_cannot_reach_another_city_by_area_or_number(app, users):
+    number = id_for("640402", "20150506", "006")
+    make_child(village_of(SANYING), "李娟", id_number=number)
+    c = login_as(app, users["city"])  # 银川市
+    outside = c.get(f"/children/?area={SANYING}")
+    assert "所选地区不在您的管辖范围内" in text(outside)
+    assert "李娟" not in text(outside) and row_count(outside) == 0
+    searched = c.get(f"/children/?search={number}")
+    assert "李娟" not in text(searched)
+    unknown = c.get(f"/children/?search={id_for('640104', '20140203', '009')}")
+    assert text(searched).count("row-count") == text(unknown).count("row-count")
+    assert row_count(searched) == row_count(unknown) == 0
+    export = c.get(f"/children/export/csv/?area={SANYING}").data.decode("utf-8-sig")
+    assert "李娟" not in export
+
+
+def test_county_can_narrow_to_a_township(app, users):
+    make_child(CHUNLIN, "马小花")
+    make_child(TONGXI, "王强")
+    c = login_as(app, users["county"])
+    assert row_count(c.get("/children/")) == 2
+    one = c.get(f"/children/?area={TONGGUI}")
+    assert row_count(one) == 1 and "王强" in text(one) and "马小花" not in text(one)
+    page = text(c.get("/children/"))
+    assert f'<option value="{TONGGUI}"' in page  # the area select offers its townships
+    assert f'<option value="{SANYING}"' not in page
+
+
+def test_county_landing_page_links_each_township_to_its_list(app, users):
+    make_child(CHUNLIN, "马小花")
+    make_child(CHUNLIN, "马小军")
+    make_child(TONGXI, "王强")
+    c = login_as(app, users["county"])
+    towns = {t["key"]: t for t in c.get("/api/figures.json").get_json()["townships"]}
+    for key, expected in ((ZHANGZHENG, 2), (TONGGUI, 1)):
+        fig = towns[key]["children"]
+        assert fig["count"] == expected
+        assert row_count(c.get(fig["url"])) == expected
+
+
+def test_users_of_another_place_exist(app, users):
+    """The fixture's province, city and county are the ones the tests above assume."""
+    assert users["county"].place == "640104000000"
+    assert users["city"].place == "640100000000"
+    other = make_user("u_other_county", "county", "640402000000")
+    c = login_as(app, other)
+    make_child(CHUNLIN, "马小花")
+    assert "马小花" not in text(c.get(f"/children/?area={ZHANGZHENG}"))
+
+
+def test_warm_figures_command_and_rebuild_forget_the_cache(app, users):
+    make_child(CHUNLIN, "甲")
+    r = app.test_cli_runner().invoke(args=["warm-figures"])
+    assert r.exit_code == 0 and "个乡镇（街道）的今日统计" in r.output
+    assert RosterSummary.objects.get(pk=ZHANGZHENG).summary["active"] == 1
+    Child.objects.delete()  # the archives are gone; a rebuild must not keep old figures
+    app.test_cli_runner().invoke(args=["rebuild-rosters"])
+    assert RosterSummary.objects.count() == 0
+    assert summaries.for_user(users["county"])["active"] == 0
