@@ -22,7 +22,7 @@ def sniff(data: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
 
 
-def _checked(filename: str, data: bytes) -> tuple[str, str]:
+def check_upload(filename: str, data: bytes) -> tuple[str, str]:
     """(content type, safe file name) of an upload, or a DomainError in Chinese."""
     if not data:
         raise DomainError("请选择要上传的文件。", "file")
@@ -39,7 +39,7 @@ def _checked(filename: str, data: bytes) -> tuple[str, str]:
 
 def store_for_record(record, filename: str, data: bytes, user, note: str = "") -> Attachment:
     """A photo on a work record (e.g. a publicity event): same checks, the record's scope."""
-    kind, name = _checked(filename, data)
+    kind, name = check_upload(filename, data)
     att = Attachment(
         record=f"{record._get_collection_name()}:{record.pk}",
         place_path=list(record.place_path),
@@ -64,7 +64,7 @@ def store(
     child: Child, filename: str, data: bytes, user, visit: str | None = None, note: str = ""
 ) -> Attachment:
     """Check and save one upload for an archive (optionally a visit of it)."""
-    kind, name = _checked(filename, data)
+    kind, name = check_upload(filename, data)
     att = Attachment(
         child=str(child.pk),
         visit=visit,

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from mongoengine.errors import SaveConditionError, ValidationError
 
-from . import archive, audit, roster
+from . import archive, attachments, audit, roster
 from .documents import DomainError, PlannedVisit, VisitBook, VisitRecord, utcnow
 from .documents.base import local_today
 from .documents.constants import FREQUENCY_DAYS, RISK_LEVELS, VISIT_FREQUENCIES
@@ -283,11 +283,15 @@ def _mark_done(child, visit: VisitRecord) -> date | None:
     return None
 
 
-def record_visit(child, data: dict, user, today: date | None = None) -> VisitRecord:
+MAX_VISIT_PHOTOS = 10
+
+
+def record_visit(child, data: dict, user, today: date | None = None, photos=None) -> VisitRecord:
     """Record a visit made (5.2–5.4).
 
     `data`: date, kind, visitors, guardianship, living, study, health, services,
-    risk_level, risk_reason, next_visit, follow_up_of. The visit fulfils the earliest
+    risk_level, risk_reason, next_visit, follow_up_of. `photos`: (file name, bytes) of
+    photos or scans taken at the visit, all checked before anything is saved. The visit fulfils the earliest
     open planned visit due by its date plus 7 days; `next_visit` becomes a new planned
     visit; a risk level other than the archive's updates the archive.
     """
@@ -305,6 +309,16 @@ def record_visit(child, data: dict, user, today: date | None = None) -> VisitRec
     except ValidationError as exc:
         name = next(iter(exc.errors or {}), None)
         raise DomainError("走访记录填写有误，请检查后重新提交。", name) from exc
+    photos = [(name, data) for name, data in photos or [] if name or data]
+    if len(photos) > MAX_VISIT_PHOTOS:
+        raise DomainError(f"每次走访最多上传 {MAX_VISIT_PHOTOS} 个照片或扫描件。", "photos")
+    for name, data in photos:  # every file checked before anything is saved
+        try:
+            attachments.check_upload(name, data)
+        except DomainError as exc:
+            raise DomainError(f"{name or '文件'}：{exc.message}", "photos") from exc
+    for name, data in photos:
+        visit.photo_ids.append(str(attachments.store(child, name, data, user, visit=visit.id).pk))
     changes = {
         "走访日期": ["", cn(visit.date)],
         "走访类型": ["", KIND_LABELS[visit.kind]],

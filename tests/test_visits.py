@@ -386,3 +386,61 @@ def test_archive_page_links_to_the_visits_and_the_menu_does_not(app, station):
     assert f'href="/visits/?child={child.pk}"' in page
     assert "走访计划与记录" in page
     assert 'href="/visits/"' not in c.get("/").get_data(as_text=True)
+
+
+# ---- photos taken at a visit (五: photos or scans attached to a visit) ----
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 300
+PDF = b"%PDF-1.4\n" + b"0" * 300
+
+
+def test_photos_are_stored_with_the_visit_and_shown_only_inside(app, station):
+    import io
+
+    from admin_app.documents.attachment import Attachment
+
+    child = make_child()
+    c = login_as(app, station)
+    form = visit_form(child)
+    form["visit-photos"] = [(io.BytesIO(JPEG), "家访合影.jpg"), (io.BytesIO(PDF), "签字单.pdf")]
+    r = c.post("/visits/record/", data=form, content_type="multipart/form-data")
+    assert r.status_code == 302
+    (visit,) = book(child).visits
+    assert len(visit.photo_ids) == 2
+    atts = {a.filename: a for a in Attachment.objects}
+    assert set(atts) == {"家访合影.jpg", "签字单.pdf"}
+    assert all(a.visit == visit.id and a.place_path == child.place_path for a in atts.values())
+    assert atts["家访合影.jpg"].data == JPEG
+    page = text(c.get(f"/visits/?child={child.pk}"))
+    assert "家访合影.jpg" in page and "签字单.pdf" in page
+    att = atts["家访合影.jpg"]
+    shown = c.get(f"/children/attachment/?id={att.pk}")
+    assert shown.status_code == 200 and shown.data == JPEG
+    outsider = login_as(app, make_user("tg_station", "station", TONGGUI))
+    assert outsider.get(f"/children/attachment/?id={att.pk}").status_code == 404
+    downloads = [e for e in AuditEntry.objects(action="download") if "家访合影.jpg" in e.detail]
+    assert len(downloads) == 1
+
+
+def test_a_bad_photo_saves_nothing_and_keeps_what_was_typed(app, station):
+    import io
+
+    from admin_app.documents.attachment import Attachment
+
+    child = make_child()
+    c = login_as(app, station)
+    form = visit_form(child, visitors="马儿童主任", guardianship="祖父母照料，监护到位")
+    form["visit-photos"] = [
+        (io.BytesIO(JPEG), "好的.jpg"),
+        (io.BytesIO(b"MZ\x90\x00 not a picture"), "病毒.jpg"),
+    ]
+    r = c.post("/visits/record/", data=form, content_type="multipart/form-data")
+    assert r.status_code == 200
+    page = text(r)
+    assert "病毒.jpg：只能上传 JPG、PNG 图片或 PDF 扫描件。" in page
+    assert "马儿童主任" in page and "祖父母照料，监护到位" in page
+    assert book(child) is None and Attachment.objects.count() == 0
+    too_many = visit_form(child)
+    too_many["visit-photos"] = [(io.BytesIO(JPEG), f"{i}.jpg") for i in range(11)]
+    r = c.post("/visits/record/", data=too_many, content_type="multipart/form-data")
+    assert "每次走访最多上传 10 个照片或扫描件。" in text(r)
+    assert book(child) is None and Attachment.objects.count() == 0

@@ -9,11 +9,11 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from .. import audit, visits
+from .. import attachments, audit, visits
 from ..documents import Child, DomainError
 from ..documents.base import get_scoped, local_today
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
@@ -59,6 +59,10 @@ class VisitForm(FlaskForm):
     study = TextAreaField("学习情况", validators=[_length(1000, "学习情况")])
     health = TextAreaField("健康情况", validators=[_length(1000, "健康情况")])
     services = TextAreaField("提供的服务", validators=[_length(1000, "提供的服务")])
+    photos = MultipleFileField(
+        "照片或扫描件",
+        description="可选，JPG、PNG 或 PDF，每个 10 MB 以内，最多 10 个",
+    )
     follow_up_of = StringField(
         "回访的服务事项",
         validators=[_length(200, "回访的服务事项")],
@@ -154,10 +158,16 @@ class VisitView(SecureBaseView):
 
     def _page(self, child, **forms):
         visit_form, plan_form, year_form = self._forms(child, **forms)
+        overview = visits.overview(child)
         return self.render(
             "admin/visits.html",
             child=child,
-            overview=visits.overview(child),
+            overview=overview,
+            photos={
+                v.id: attachments.listing(v.photo_ids)
+                for v in overview["visits"]
+                if getattr(v, "photo_ids", None)
+            },
             kinds=visits.KIND_LABELS,
             risks=visits.RISK_LABELS,
             findings=visits.FINDINGS,
@@ -207,9 +217,12 @@ class VisitView(SecureBaseView):
         if not form.validate():
             self._invalid()
             return self._page(child, visit_form=form)
-        data = {name: form[name].data for name in form._fields if name != "csrf_token"}
+        data = {
+            name: form[name].data for name in form._fields if name not in ("csrf_token", "photos")
+        }
+        photos = [(f.filename or "", f.read()) for f in request.files.getlist("visit-photos") if f]
         try:
-            visit = visits.record_visit(child, data, current_user)
+            visit = visits.record_visit(child, data, current_user, photos=photos)
         except DomainError as exc:
             self._attach(form, exc)
             return self._page(child, visit_form=form)
