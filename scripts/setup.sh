@@ -42,7 +42,7 @@ fi
 
 # The embedded database server. Rebuilt when its source changes.
 bin=var/bin/ferretdb-embedded
-src_stamp=var/bin/.src-$(cat tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go | sha1sum | cut -c1-12)
+src_stamp=var/bin/.src-$(cat tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go tools/ferretdb/*.py | sha1sum | cut -c1-12)
 if [ -z "${MONGODB_URI:-}" ] && { [ ! -x "$bin" ] || [ ! -f "$src_stamp" ]; }; then
   if ! command -v go >/dev/null; then
     echo "错误：未找到 Go 工具链，无法构建内置数据库；请安装 Go 或设置 MONGODB_URI。" >&2
@@ -50,8 +50,18 @@ if [ -z "${MONGODB_URI:-}" ] && { [ ! -x "$bin" ] || [ ! -f "$src_stamp" ]; }; t
     exit 2
   fi
   echo "构建内置数据库 FerretDB 1.24.2 / building embedded FerretDB 1.24.2"
-  mkdir -p var/bin
-  (cd tools/ferretdb && CGO_ENABLED=0 go build -trimpath -o "../../$bin" .)
+  mkdir -p var/bin var/build
+  # FerretDB from the Go module proxy, with tools/ferretdb/patch_ferretdb.py's one-line
+  # fix (its _id lookups could not use their index), built from a copy of our module
+  # that points at the patched source.
+  fdb_dir=$(cd tools/ferretdb && go mod download -json github.com/FerretDB/FerretDB | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  python3 tools/ferretdb/patch_ferretdb.py "$fdb_dir" var/build/ferretdb-patched
+  rm -rf var/build/embedded && mkdir -p var/build/embedded
+  cp tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go var/build/embedded/
+  (cd var/build/embedded \
+    && go mod edit -replace "github.com/FerretDB/FerretDB=$PWD/../ferretdb-patched" \
+    && CGO_ENABLED=0 go build -trimpath -o "../../../$bin.new" .)
+  mv -f "$bin.new" "$bin"  # a running server keeps its old file
   rm -f var/bin/.src-*
   touch "$src_stamp"
 fi

@@ -137,3 +137,30 @@ def test_version_conditioned_updates_let_exactly_one_writer_win(db_uri):
             assert len(wins) == 1, f"round {rnd}: {len(wins)} writers won"
             assert coll.find_one({"_id": "c"})["by"] == wins[0]
         client.drop_database("race_test")
+
+
+def test_id_lookups_use_the_index_even_beside_other_keys(db_uri):
+    """Unpatched FerretDB 1.24.2 queried `_ferretdb_sjson->'$._id'` while its index is on
+    `_ferretdb_sjson->"_id"`, and handed `_id` to SQLite only as the filter's sole key:
+    every lookup and every version-checked save scanned the table
+    (tools/ferretdb/patch_ferretdb.py)."""
+    from bson import ObjectId
+    from pymongo import MongoClient
+
+    with MongoClient(db_uri) as client:
+        db = client.index_test
+        if "ferretdb" not in str(db.command("buildInfo")).lower():
+            return  # MongoDB uses its _id index by itself
+        db.kids.insert_many([{"_id": ObjectId(), "version": 0} for _ in range(50)])
+        some = db.kids.find_one(skip=30)["_id"]
+        for flt in ({"_id": some}, {"_id": some, "version": 0}, {"_id": "640104100000"}):
+            plan = db.command("explain", {"find": "kids", "filter": flt})
+            text = " ".join(plan["queryPlanner"]["Plan"])
+            assert "USING INDEX" in text and "SCAN" not in text, (flt, text)
+        assert (
+            db.kids.update_one({"_id": some, "version": 1}, {"$set": {"x": 1}}).matched_count == 0
+        )
+        assert (
+            db.kids.update_one({"_id": some, "version": 0}, {"$set": {"x": 1}}).modified_count == 1
+        )
+        client.drop_database("index_test")
