@@ -53,6 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["cn_flash"] = cn_flash
 
+    if app.config.get("WARM_FIGURES") and not app.testing:
+
+        @app.before_request
+        def _start_warmer():  # on the first request: not in `flask seed` and other commands
+            from . import summaries
+
+            summaries.start_warmer(app)
+
     @app.route("/health", endpoint="health")
     def health():
         return {"ok": True}

@@ -9,12 +9,14 @@ from the rows, and the same `summarize` serves both, so the cached sum and the l
 figure links to agree.
 """
 
+import threading
+import time
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from . import roster, todos
 from .documents import Place, RosterSummary
-from .documents.base import local_today
+from .documents.base import TZ, local_today
 from .documents.constants import TOWNSHIP, VILLAGE
 
 NONE = "_none"  # the key counting rows without a value (FerretDB refuses an empty key)
@@ -91,3 +93,44 @@ def refresh(today: date | None = None) -> int:
     """Compute every township's figures now (`flask warm-figures`, e.g. at 00:05 daily)."""
     towns = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]
     return len(_cached(towns, today or local_today()))
+
+
+# ---- computed ahead: at start-up and every day at 00:05 (Ningxia time) ----
+_warmer_lock = threading.Lock()
+_warmer: threading.Thread | None = None
+WARM_AT = (0, 5)
+
+
+def seconds_until_next_warm(now: datetime) -> float:
+    """Seconds from `now` (aware) to the next 00:05 in Ningxia."""
+    local = now.astimezone(TZ)
+    target = local.replace(hour=WARM_AT[0], minute=WARM_AT[1], second=0, microsecond=0)
+    if target <= local:
+        target = (local + timedelta(days=1)).replace(
+            hour=WARM_AT[0], minute=WARM_AT[1], second=0, microsecond=0
+        )
+    return (target - local).total_seconds()
+
+
+def _warm_loop(logger) -> None:
+    while True:
+        try:
+            started = time.monotonic()
+            n = refresh()
+            logger.info("warm-figures: %d townships in %.1f s", n, time.monotonic() - started)
+        except Exception:  # noqa: BLE001 - a failed run must not end the loop; pages compute
+            logger.exception("warm-figures failed; pages compute their figures themselves")
+        time.sleep(seconds_until_next_warm(datetime.now(TZ)))
+
+
+def start_warmer(app) -> threading.Thread:
+    """Start (once per process) the thread that computes every township's figures, so the
+    first county or province page of the day does not wait for all the rosters."""
+    global _warmer
+    with _warmer_lock:
+        if _warmer is None or not _warmer.is_alive():
+            _warmer = threading.Thread(
+                target=_warm_loop, args=(app.logger,), name="warm-figures", daemon=True
+            )
+            _warmer.start()
+        return _warmer

@@ -859,6 +859,30 @@ def main() -> int:
                 return lambda: list(db["roster_summaries"].find({}))
             return lambda: [db["roster_summaries"].find_one({"_id": t}) for t in ts]
 
+        save_cycle = iter(range(10**9))
+
+        def save_archive():
+            """What an edit writes: the version-checked archive, then its roster row."""
+            from admin_app import roster
+            from admin_app.documents import Child
+
+            cid = detail_ids[next(save_cycle) % len(detail_ids)]
+            with app.app_context():
+                child = Child.objects.get(pk=cid)
+                expected = child.version or 0
+                child.address = f"基准测试 {time.time():.3f}"
+                child.version = expected + 1
+                child.save(save_condition={"version": expected})
+                roster.put(child)
+
+        packed = coll_roster.find_one({"_id": township})["rows"]
+        packed = {cid: packed[cid] for cid in detail_ids}
+
+        def save_floor():
+            cid = detail_ids[next(save_cycle) % len(detail_ids)]
+            coll_children.update_one({"_id": ObjectId(cid)}, {"$inc": {"version": 1}})
+            coll_roster.update_one({"_id": township}, {"$set": {f"rows.{cid}": packed[cid]}})
+
         def id_floor():
             entry = db["child_id_numbers"].find_one({"_id": id_number})
             coll_roster.find_one({"_id": entry["place_path"][3]})
@@ -937,6 +961,7 @@ def main() -> int:
                 roster_floor("county"),
             ),
             ("details /children/details/", "station", detail_page, detail_floor),
+            ("save an archive (version-checked + roster row)", "station", save_archive, save_floor),
             ("todos.counts()", "station", todo("station"), roster_floor("station")),
             (
                 "todos.counts() first of the day",
