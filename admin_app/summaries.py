@@ -98,6 +98,7 @@ def refresh(today: date | None = None) -> int:
 # ---- computed ahead: at start-up and every day at 00:05 (Ningxia time) ----
 _warmer_lock = threading.Lock()
 _warmer: threading.Thread | None = None
+_stop = threading.Event()
 WARM_AT = (0, 5)
 
 
@@ -112,15 +113,15 @@ def seconds_until_next_warm(now: datetime) -> float:
     return (target - local).total_seconds()
 
 
-def _warm_loop(logger) -> None:
-    while True:
+def _warm_loop(logger, stop: threading.Event) -> None:
+    while not stop.is_set():
         try:
             started = time.monotonic()
             n = refresh()
             logger.info("warm-figures: %d townships in %.1f s", n, time.monotonic() - started)
         except Exception:  # noqa: BLE001 - a failed run must not end the loop; pages compute
             logger.exception("warm-figures failed; pages compute their figures themselves")
-        time.sleep(seconds_until_next_warm(datetime.now(TZ)))
+        stop.wait(seconds_until_next_warm(datetime.now(TZ)))
 
 
 def start_warmer(app) -> threading.Thread:
@@ -129,8 +130,16 @@ def start_warmer(app) -> threading.Thread:
     global _warmer
     with _warmer_lock:
         if _warmer is None or not _warmer.is_alive():
+            _stop.clear()
             _warmer = threading.Thread(
-                target=_warm_loop, args=(app.logger,), name="warm-figures", daemon=True
+                target=_warm_loop, args=(app.logger, _stop), name="warm-figures", daemon=True
             )
             _warmer.start()
         return _warmer
+
+
+def stop_warmer() -> None:
+    """End the warming thread (tests)."""
+    _stop.set()
+    if _warmer is not None:
+        _warmer.join(timeout=30)

@@ -260,3 +260,33 @@ def test_warm_figures_command_and_rebuild_forget_the_cache(app, users):
     app.test_cli_runner().invoke(args=["rebuild-rosters"])
     assert RosterSummary.objects.count() == 0
     assert summaries.for_user(users["county"])["active"] == 0
+
+
+def test_figures_are_warmed_next_at_five_past_midnight_ningxia_time():
+    from datetime import UTC, datetime
+
+    # 2026-11-29 15:00 UTC is 23:00 in Ningxia: the next run is in 1 h 5 min.
+    assert summaries.seconds_until_next_warm(datetime(2026, 11, 29, 15, 0, tzinfo=UTC)) == 3900
+    # 00:05 exactly has just run: the next is a day later.
+    assert summaries.seconds_until_next_warm(datetime(2026, 11, 29, 16, 5, tzinfo=UTC)) == 86400
+    assert summaries.seconds_until_next_warm(datetime(2026, 11, 29, 16, 4, tzinfo=UTC)) == 60
+
+
+def test_the_warmer_thread_computes_every_township_once_started(app):
+    import time
+
+    make_child(CHUNLIN, "甲")
+    RosterSummary.objects.delete()
+    thread = summaries.start_warmer(app)
+    try:
+        assert summaries.start_warmer(app) is thread  # one per process
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            doc = RosterSummary._get_collection().find_one({"_id": ZHANGZHENG}) or {}
+            if doc.get("summary"):
+                break
+            time.sleep(0.05)
+        assert doc["summary"]["active"] == 1 and doc["day"] == local_today().isoformat()
+    finally:
+        summaries.stop_warmer()
+    assert not thread.is_alive()

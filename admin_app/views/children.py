@@ -598,6 +598,7 @@ def area_context(user, count: int) -> dict:
         "area_name": Place.full_name_of(area) if area and roster.inside(area, user.place) else "",
         "area_outside": bool(area) and not roster.inside(area, user.place),
         "area_chooser": bool(getattr(g, "area_chooser", False)),
+        "area_level": (Place.info(user.place) or {}).get("level"),
         "area_hidden": [
             (k, v) for k, v in request.args.items(multi=True) if k not in ("area", "page")
         ],
