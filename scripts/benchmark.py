@@ -21,6 +21,7 @@ import io
 import os
 import pstats
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -986,26 +987,30 @@ def main() -> int:
                 summary_floor("province"),
             ),
         ]
-        # Check the pages show what they should before timing them.
+        # Check the pages show what they should before timing them. Outside any app
+        # context: requests inside one share `g`, and flask-login caches the user there
+        # (the county's page 50 once showed the station's rows that way).
+        print()
+        print("== sanity ==")
+        for url, role in (
+            ("/children/", "station"),
+            (f"/children/?flt0_{risk_idx}=high", "station"),
+            ("/children/?page=49", "county"),
+            (f"/children/?search={surname}", "station"),
+            (f"/children/?search={id_number}", "province"),
+            (f"/children/?area={county}&page=3", "province"),
+        ):
+            resp = clients[role].get(url)
+            body = resp.get_data(as_text=True)
+            rows = body.count('class="list-buttons-column"')
+            found = re.search(r'<span id="row-count">(\d+)</span>', body)
+            rows = f"{rows} of {found.group(1) if found else '?'}"
+            highs = body.count("高风险")
+            print(
+                f"  {role:<8} {url:<40} HTTP {resp.status_code}, rows on page {rows:>9}, "
+                f"'高风险' cells {highs}"
+            )
         with app.app_context():
-            print()
-            print("== sanity ==")
-            for url, role in (
-                ("/children/", "station"),
-                (f"/children/?flt0_{risk_idx}=high", "station"),
-                ("/children/?page=49", "county"),
-                (f"/children/?search={surname}", "station"),
-                (f"/children/?search={id_number}", "province"),
-                (f"/children/?area={county}&page=3", "province"),
-            ):
-                resp = clients[role].get(url)
-                body = resp.get_data(as_text=True)
-                rows = body.count('class="list-buttons-column"')
-                highs = body.count("高风险")
-                print(
-                    f"  {role:<8} {url:<40} HTTP {resp.status_code}, rows on page {rows:>3}, "
-                    f"'高风险' cells {highs}"
-                )
             print(f"  to-dos station: {todos.counts(users['station'])}")
             print(f"  to-dos county:  {todos.counts(users['county'])}")
 
