@@ -12,7 +12,10 @@ archives.
 """
 
 import json
+import threading
+from collections import OrderedDict
 from datetime import date
+from uuid import uuid4
 
 from .documents import Child, Place, Roster, RosterSummary
 from .documents.constants import TOWNSHIP, VILLAGE
@@ -53,7 +56,11 @@ def _touch(townships) -> None:
     recomputes on its next read."""
     coll = RosterSummary._get_collection()
     for township in set(townships):
-        coll.update_one({"_id": township}, {"$inc": {"stamp": 1}}, upsert=True)
+        coll.update_one(
+            {"_id": township},
+            {"$inc": {"stamp": 1}, "$set": {"token": uuid4().hex}},
+            upsert=True,
+        )
 
 
 def put(child: Child) -> None:
@@ -93,17 +100,13 @@ def remove(child_id, township: str) -> None:
     _touch([township])
 
 
-def township_rows(township: str, village: str | None = None) -> list[dict]:
-    """The rows of one township (of one village of it), each with `id` and `township`."""
-    doc = Roster._get_collection().find_one({"_id": township})
+def _decode(township: str, doc: dict | None) -> list[dict]:
     if not doc:
         return []
     visits = doc.get("visits") or {}
     out = []
     for cid, packed in (doc.get("rows") or {}).items():
         row = json.loads(packed) if isinstance(packed, str) else packed  # nested: before 2026-11
-        if village and row.get("village") != village:
-            continue
         row["id"] = cid
         row["township"] = township
         next_visit, _, last_visit = (visits.get(cid) or "|").partition("|")
@@ -111,6 +114,72 @@ def township_rows(township: str, village: str | None = None) -> list[dict]:
         row["last_visit"] = last_visit or row.get("last_visit")
         out.append(row)
     return out
+
+
+# ---- decoded rosters kept in this process, keyed by the roster's change token ----
+# A roster write sets a new random token (_touch) after writing; a reader takes the
+# token first, then the rows, so rows cached under a token are never older than it. A
+# roster without a token (never written since the token came, or its summary deleted)
+# gets one before its rows are read. Tokens are random, so a database emptied and filled
+# again never matches rows cached before. Each process keeps its own copy.
+CACHE_MAX_ROWS = 60_000  # about three counties
+_cache: OrderedDict[str, tuple[str, list[dict]]] = OrderedDict()
+_cache_rows = 0
+_cache_lock = threading.Lock()
+
+
+def tokens(townships) -> dict[str, str]:
+    """The current change token of each township's roster."""
+    coll = RosterSummary._get_collection()
+    towns = list(townships)
+    if len(towns) > 30:  # one pass over the small collection beats hundreds of lookups
+        wanted = set(towns)
+        found = {d["_id"]: d.get("token") for d in coll.find({}) if d["_id"] in wanted}
+    else:
+        found = {t: (coll.find_one({"_id": t}) or {}).get("token") for t in towns}
+    out = {}
+    for town in towns:
+        token = found.get(town)
+        if not token:
+            token = uuid4().hex
+            coll.update_one({"_id": town}, {"$set": {"token": token}}, upsert=True)
+        out[town] = token
+    return out
+
+
+def forget_cache() -> None:
+    global _cache_rows
+    with _cache_lock:
+        _cache.clear()
+        _cache_rows = 0
+
+
+def township_rows(
+    township: str, village: str | None = None, token: str | None = None
+) -> list[dict]:
+    """The rows of one township (of one village of it), each with `id` and `township`:
+    fresh dicts the caller may change."""
+    global _cache_rows
+    if not token:
+        token = tokens([township])[township]
+    with _cache_lock:
+        hit = _cache.get(township)
+        if hit is not None and hit[0] == token:
+            _cache.move_to_end(township)
+            rows = hit[1]
+        else:
+            rows = None
+    if rows is None:
+        rows = _decode(township, Roster._get_collection().find_one({"_id": township}))
+        with _cache_lock:
+            old = _cache.pop(township, None)
+            _cache_rows -= len(old[1]) if old else 0
+            _cache[township] = (token, rows)
+            _cache_rows += len(rows)
+            while _cache_rows > CACHE_MAX_ROWS and len(_cache) > 1:
+                _, (_, dropped) = _cache.popitem(last=False)
+                _cache_rows -= len(dropped)
+    return [dict(r) for r in rows if not village or r.get("village") == village]
 
 
 def townships_in(place_key: str) -> list[str]:
@@ -140,9 +209,11 @@ def rows_for(user, area: str | None = None) -> list[dict]:
             return []
         place = area
     village = place if (Place.info(place) or {}).get("level") == VILLAGE else None
+    towns = townships_in(place)
+    current = tokens(towns)
     out = []
-    for township in townships_in(place):
-        out.extend(township_rows(township, village))
+    for township in towns:
+        out.extend(township_rows(township, village, current[township]))
     return out
 
 
@@ -159,7 +230,8 @@ def rebuild() -> int:
         roster["visits"][str(child.pk)] = f"{next_visit or ''}|{last_visit or ''}"
     coll = Roster._get_collection()
     coll.delete_many({})
+    before = [d["_id"] for d in RosterSummary._get_collection().find({})]
     for township, roster in rosters.items():
         coll.insert_one({"_id": township, **roster})
-    RosterSummary._get_collection().delete_many({})
+    _touch(set(before) | set(rosters))  # cached rows and figures of every township are stale
     return sum(len(r["rows"]) for r in rosters.values())

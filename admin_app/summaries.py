@@ -61,7 +61,7 @@ def _cached(townships: list[str], today: date) -> dict[str, dict]:
         if doc.get("day") == day and doc.get("computed") == stamp and "summary" in doc:
             out[township] = doc["summary"]
             continue
-        summary = summarize(roster.township_rows(township), today)
+        summary = summarize(roster.township_rows(township, token=doc.get("token")), today)
         coll.update_one(
             {"_id": township},
             {"$set": {"day": day, "computed": stamp, "summary": summary}},

@@ -258,8 +258,8 @@ def test_warm_figures_command_and_rebuild_forget_the_cache(app, users):
     assert RosterSummary.objects.get(pk=ZHANGZHENG).summary["active"] == 1
     Child.objects.delete()  # the archives are gone; a rebuild must not keep old figures
     app.test_cli_runner().invoke(args=["rebuild-rosters"])
-    assert RosterSummary.objects.count() == 0
     assert summaries.for_user(users["county"])["active"] == 0
+    assert roster.rows_for(users["county"]) == []
 
 
 def test_figures_are_warmed_next_at_five_past_midnight_ningxia_time():
@@ -290,3 +290,40 @@ def test_the_warmer_thread_computes_every_township_once_started(app):
     finally:
         summaries.stop_warmer()
     assert not thread.is_alive()
+
+
+# ---- decoded rosters kept in the process, keyed by a random change token ----
+def test_rows_come_from_the_process_cache_until_the_roster_changes(app, users):
+    child = make_child(CHUNLIN, "马小花")
+    assert [r["name"] for r in roster.rows_for(users["station"])] == ["马小花"]
+    # Changed behind roster.py's back (no new token): the cached rows are served...
+    Roster._get_collection().update_one({"_id": ZHANGZHENG}, {"$set": {"rows": {}}})
+    assert [r["name"] for r in roster.rows_for(users["station"])] == ["马小花"]
+    # ...and any write through roster.py makes every process read the roster again.
+    child.name = "马小华"
+    roster.put(child)
+    assert [r["name"] for r in roster.rows_for(users["station"])] == ["马小华"]
+    # Callers get their own dicts: changing one changes nothing cached.
+    roster.rows_for(users["station"])[0]["name"] = "改掉"
+    assert roster.rows_for(users["county"])[0]["name"] == "马小华"
+
+
+def test_an_emptied_database_never_matches_rows_cached_before(app, users):
+    from tests.conftest import empty_database, make_places
+
+    make_child(CHUNLIN, "马小花")
+    assert len(roster.rows_for(users["county"])) == 1
+    empty_database()
+    make_places()
+    assert roster.rows_for(users["county"]) == []
+
+
+def test_the_cache_keeps_a_bounded_number_of_rows(app, users, monkeypatch):
+    make_child(CHUNLIN, "甲")
+    make_child(CHUNLIN, "乙")
+    make_child(TONGXI, "丙")
+    roster.forget_cache()
+    monkeypatch.setattr(roster, "CACHE_MAX_ROWS", 2)
+    assert len(roster.rows_for(users["county"])) == 3
+    assert list(roster._cache) == [TONGGUI]  # the older township was dropped
+    assert roster._cache_rows == 1

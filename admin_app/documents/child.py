@@ -246,6 +246,7 @@ class RosterSummary(Document):
 
     id = StringField(primary_key=True)  # township key
     stamp = IntField(default=0)
+    token = StringField()  # random, new at every roster change (roster.py's row cache)
     computed = IntField()
     day = StringField()
     summary = DictField()
