@@ -128,18 +128,23 @@ _cache_rows = 0
 _cache_lock = threading.Lock()
 
 
+def summary_docs(townships) -> dict[str, dict]:
+    """The `roster_summaries` documents of these townships (absent ones left out)."""
+    coll = RosterSummary._get_collection()
+    wanted = set(townships)
+    if len(wanted) > 30:  # one pass over the small collection beats hundreds of lookups
+        return {d["_id"]: d for d in coll.find({}) if d["_id"] in wanted}
+    return {t: d for t in wanted if (d := coll.find_one({"_id": t}))}
+
+
 def tokens(townships) -> dict[str, str]:
     """The current change token of each township's roster."""
     coll = RosterSummary._get_collection()
     towns = list(townships)
-    if len(towns) > 30:  # one pass over the small collection beats hundreds of lookups
-        wanted = set(towns)
-        found = {d["_id"]: d.get("token") for d in coll.find({}) if d["_id"] in wanted}
-    else:
-        found = {t: (coll.find_one({"_id": t}) or {}).get("token") for t in towns}
+    found = summary_docs(towns)
     out = {}
     for town in towns:
-        token = found.get(town)
+        token = (found.get(town) or {}).get("token")
         if not token:
             token = uuid4().hex
             coll.update_one({"_id": town}, {"$set": {"token": token}}, upsert=True)

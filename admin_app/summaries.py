@@ -48,11 +48,7 @@ def merge(summaries) -> dict:
 
 def _cached(townships: list[str], today: date) -> dict[str, dict]:
     coll = RosterSummary._get_collection()
-    wanted = set(townships)
-    if len(wanted) > 30:  # one pass over the small collection beats hundreds of lookups
-        docs = {d["_id"]: d for d in coll.find({}) if d["_id"] in wanted}
-    else:
-        docs = {t: d for t in wanted if (d := coll.find_one({"_id": t}))}
+    docs = roster.summary_docs(townships)
     day = today.isoformat()
     out = {}
     for township in townships:
