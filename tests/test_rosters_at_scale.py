@@ -327,3 +327,15 @@ def test_the_cache_keeps_a_bounded_number_of_rows(app, users, monkeypatch):
     assert len(roster.rows_for(users["county"])) == 3
     assert list(roster._cache) == [TONGGUI]  # the older township was dropped
     assert roster._cache_rows == 1
+
+
+def test_village_filter_offers_the_villages_of_the_area_listed(app, users):
+    baohu, sanying_village = "640106001001", village_of(SANYING)
+    c = login_as(app, users["province"])
+    everywhere = text(c.get("/children/"))  # the options are in the page's filter JSON
+    assert CHUNLIN in everywhere and baohu in everywhere and sanying_village in everywhere
+    one = text(c.get(f"/children/?area={TONGGUI}"))
+    assert TONGXI in one and CHUNLIN not in one and baohu not in one
+    # An area outside the user's place falls back to the user's own villages.
+    page = text(login_as(app, users["city"]).get(f"/children/?area={SANYING}"))
+    assert CHUNLIN in page and sanying_village not in page

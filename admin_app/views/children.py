@@ -108,9 +108,13 @@ class AgeBandFilter(RowFilter):
 
 
 def _village_filter_options():
+    """The villages of the area being listed (a city or the province would otherwise get
+    all 2,912 of Ningxia in every page), else of the user's place."""
     if not has_request_context() or not current_user.is_authenticated:
         return []
-    return Place.choices_under(current_user.place, VILLAGE)
+    area = list_area()
+    place = area if area and roster.inside(area, current_user.place) else current_user.place
+    return Place.choices_under(place, VILLAGE)
 
 
 class VillageFilter(RowFilter):
