@@ -46,8 +46,13 @@ def _pack(row: dict) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
-def _visit_text(next_visit: date | None, last_visit: date | None) -> str:
-    return f"{next_visit.isoformat() if next_visit else ''}|{last_visit.isoformat() if last_visit else ''}"
+def _visit_text(next_visit: date | str | None, last_visit: date | str | None) -> str:
+    """ "next|last" with ISO dates, empty for none (dates or ISO text accepted)."""
+
+    def iso(value):
+        return value.isoformat() if isinstance(value, date) else (value or "")
+
+    return f"{iso(next_visit)}|{iso(last_visit)}"
 
 
 def _touch(townships) -> None:
@@ -231,8 +236,7 @@ def rebuild() -> int:
         roster = rosters.setdefault(child.township, {"rows": {}, "visits": {}})
         roster["rows"][str(child.pk)] = _pack(row_of(child))
         dates = visit_dates(child.pk)
-        next_visit, last_visit = dates.get("next_visit"), dates.get("last_visit")
-        roster["visits"][str(child.pk)] = f"{next_visit or ''}|{last_visit or ''}"
+        roster["visits"][str(child.pk)] = _visit_text(dates["next_visit"], dates["last_visit"])
     coll = Roster._get_collection()
     coll.delete_many({})
     before = [d["_id"] for d in RosterSummary._get_collection().find({})]

@@ -622,7 +622,7 @@ def load_data(db, n_children: int, n_visits: int, seed: int):
             packed[cid] = roster._pack(
                 {k: v for k, v in r.items() if k not in ("next_visit", "last_visit")}
             )
-            visits[cid] = f"{r.get('next_visit') or ''}|{r.get('last_visit') or ''}"
+            visits[cid] = roster._visit_text(r.get("next_visit"), r.get("last_visit"))
         coll["rosters"].insert_one(
             {"_id": township, "rows": packed, "visits": visits, "rebuilt_at": datetime.now(UTC)}
         )
