@@ -339,3 +339,12 @@ def test_village_filter_offers_the_villages_of_the_area_listed(app, users):
     # An area outside the user's place falls back to the user's own villages.
     page = text(login_as(app, users["city"]).get(f"/children/?area={SANYING}"))
     assert CHUNLIN in page and sanying_village not in page
+
+
+def test_a_mistyped_number_searched_without_an_area_says_why(app, users):
+    bad = id_for("640104", "20150506", "002")[:-1] + "0"
+    if bad == id_for("640104", "20150506", "002"):
+        bad = bad[:-1] + "1"
+    page = text(login_as(app, users["province"]).get(f"/children/?search={bad}"))
+    assert "检索的身份证号码校验位不正确，请核对号码。" in page
+    assert 'id="area-chooser"' in page

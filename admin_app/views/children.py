@@ -602,6 +602,7 @@ def area_context(user, count: int) -> dict:
         "area_name": Place.full_name_of(area) if area and roster.inside(area, user.place) else "",
         "area_outside": bool(area) and not roster.inside(area, user.place),
         "area_chooser": bool(getattr(g, "area_chooser", False)),
+        "id_search_error": getattr(g, "id_search_error", ""),
         "area_level": (Place.info(user.place) or {}).get("level"),
         "area_hidden": [
             (k, v) for k, v in request.args.items(multi=True) if k not in ("area", "page")
@@ -622,7 +623,9 @@ def _by_id_number(term: str | None, user) -> list[dict] | None:
         return None
     try:
         number = check_id_number(number)[0]
-    except DomainError:
+    except DomainError as exc:
+        if has_request_context():  # shown beside the area chooser: say why nothing was found
+            g.id_search_error = exc.message
         return None
     entry = IdNumberIndex._get_collection().find_one({"_id": number})
     if not entry or user.place not in (entry.get("place_path") or []):
