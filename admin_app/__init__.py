@@ -8,8 +8,10 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from . import auth, cli, db
+from .core import dates
 from .views import init_admin
-from .views.base import cn_date, cn_flash
+from .views.base import cn_flash
+from .views.fields import when_input
 
 csrf = CSRFProtect()
 
@@ -50,8 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     init_admin(app)
     cli.init_app(app)
-    app.jinja_env.filters["cn_date"] = cn_date
+    app.jinja_env.filters["cn_date"] = dates.cn_datetime  # a date, or a time in Beijing time
     app.jinja_env.filters["cn_flash"] = cn_flash
+    app.jinja_env.globals["when_input"] = when_input  # date/time box of hand-written forms
 
     if app.config.get("WARM_FIGURES") and not app.testing:
 

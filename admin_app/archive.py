@@ -3,14 +3,24 @@
 Views call these; they never touch IdNumberIndex, ChildHistory or rosters themselves.
 """
 
+from datetime import datetime
+
 from bson import ObjectId
 from flask import url_for
 from markupsafe import Markup
 from pymongo.errors import DuplicateKeyError
 
 from . import audit, roster
-from .documents import Child, ChildHistory, DomainError, IdNumberIndex, Place, TransferTrace, utcnow
-from .documents.base import local_today
+from .core import clock, dates
+from .documents import (
+    Child,
+    ChildHistory,
+    DomainError,
+    IdNumberIndex,
+    Place,
+    TransferTrace,
+    check_id_number,
+)
 from .documents.constants import (
     BENEFIT_STATUSES,
     BENEFITS,
@@ -28,9 +38,10 @@ from .documents.constants import (
     ROLE_VILLAGE,
     ROLES,
     SCHOOL_STATUSES,
+    TOWNSHIP,
     VISIT_FREQUENCIES,
 )
-from .workdays import add_workdays
+from .workdays import WorkCalendar, add_workdays
 
 FIELD_LABELS = {
     "name": "姓名",
@@ -93,7 +104,7 @@ def display(child: Child) -> dict[str, str]:
         elif isinstance(value, bool):
             text = "是" if value else "否"
         elif hasattr(value, "year"):
-            text = f"{value.year}年{value.month}月{value.day}日"
+            text = dates.cn_datetime(value)
         else:
             text = choices.get(value, value) if value is not None else ""
         out[field] = str(text or "")
@@ -109,6 +120,25 @@ def _embedded_text(item) -> str:
     )
 
 
+def id_number_notes(child: Child) -> dict[str, str]:
+    """{whose number: note} for the 身份证 numbers of an archive whose area code deserves a
+    second look (accepted, not refused: see documents.child.check_id_number)."""
+    numbers = [("儿童", child.id_number)] + [
+        (f"监护人 {g.name}", g.id_number) for g in child.guardians or []
+    ]
+    notes = {}
+    for whose, number in numbers:
+        if not number:
+            continue
+        try:
+            note = check_id_number(number).note
+        except DomainError:
+            continue
+        if note:
+            notes[whose] = note
+    return notes
+
+
 def prepare(child: Child, user, is_created: bool, village: str | None) -> None:
     """Before saving: place, the archive's rules, the review rule, the 身份证 reservation."""
     if village:
@@ -122,9 +152,11 @@ def prepare(child: Child, user, is_created: bool, village: str | None) -> None:
         child.id = ObjectId()
     child.check()
     if user.role == ROLE_VILLAGE:
-        due = add_workdays(local_today(), REVIEW_WORKDAYS)
-        child.review_status, child.review_due, child.review_due_exact = (
+        since = clock.today()
+        due = add_workdays(since, REVIEW_WORKDAYS)
+        child.review_status, child.review_since, child.review_due, child.review_due_exact = (
             "pending",
+            since,
             due.due,
             due.exact,
         )
@@ -133,7 +165,7 @@ def prepare(child: Child, user, is_created: bool, village: str | None) -> None:
         child.review_status, child.reviewed_by, child.reviewed_at = (
             "reviewed",
             user.username,
-            utcnow(),
+            clock.now(),
         )
     if child.id_number:
         reserve_id_number(child, user)
@@ -203,7 +235,7 @@ def add_history(
 ) -> None:
     """Append one entry to the child's history ($push: atomic, nothing read)."""
     entry = {
-        "at": utcnow(),
+        "at": clock.now(),
         "by": getattr(user, "username", str(user)),
         "by_name": getattr(user, "display_name", ""),
         "role": dict(ROLES).get(getattr(user, "role", ""), ""),
@@ -227,15 +259,62 @@ def review(child: Child, user, note: str = "") -> None:
     if child.review_status != "pending":
         raise DomainError("该档案不需要审核。")
     expected = child.version
-    child.review_status, child.reviewed_by, child.reviewed_at = "reviewed", user.username, utcnow()
+    child.review_status, child.reviewed_by, child.reviewed_at = (
+        "reviewed",
+        user.username,
+        clock.now(),
+    )
     child.version = expected + 1
-    child.updated_by, child.updated_at = user.username, utcnow()
+    child.updated_by, child.updated_at = user.username, clock.now()
     child.save(save_condition={"version": expected})
     roster.put(child)
     add_history(child, user, "审核通过", {"审核状态": ["待督导员审核", "已审核"]}, note)
     audit.record(
         "update", child, changes={"review_status": ["pending", "reviewed"]}, detail="档案审核"
     )
+
+
+def reschedule_reviews(user) -> int:
+    """Count the pending reviews' deadlines again (the province changed a year's 放假调休
+    arrangement, which governs every deadline): returns how many deadlines moved."""
+    calendar = WorkCalendar()
+    moved = 0
+    townships = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]
+    for township in townships:
+        for row in roster.township_rows(township):
+            if row.get("review") != "pending":
+                continue
+            child = Child.objects(pk=row["id"]).order_by().first()
+            if child is None or child.review_status != "pending":
+                continue
+            since = child.review_since or clock.local_date(child.updated_at)
+            due = add_workdays(since, REVIEW_WORKDAYS, calendar)
+            if (due.due, due.exact) == (child.review_due, child.review_due_exact):
+                continue
+            old = child.review_due
+            done = Child._get_collection().update_one(
+                {"_id": child.pk, "version": child.version},
+                {
+                    "$set": {
+                        "review_due": datetime(due.due.year, due.due.month, due.due.day),
+                        "review_due_exact": due.exact,
+                    },
+                    "$inc": {"version": 1},
+                },
+            )
+            if not done.modified_count:
+                continue  # changed meanwhile: its next save counts the deadline again
+            child.reload()
+            roster.put(child)
+            add_history(
+                child,
+                user,
+                "审核期限调整",
+                {"审核期限": [dates.cn_date(old), dates.cn_date(due.due)]},
+                "按自治区民政厅录入的放假调休安排重新计算",
+            )
+            moved += 1
+    return moved
 
 
 def likely_duplicates(child: Child) -> list[dict]:
@@ -266,7 +345,7 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
         old_township if child.township != old_township else child.transferred_from
     )
     child.version = expected + 1
-    child.updated_by, child.updated_at = user.username, utcnow()
+    child.updated_by, child.updated_at = user.username, clock.now()
     child.save(save_condition={"version": expected})
     if child.township != old_township:
         roster.remove(child.pk, old_township)

@@ -5,15 +5,23 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_login import current_user
 
+from .core import dates
 from .documents import AuditEntry
 from .documents.constants import PROVINCE_CODE
 
 
 def _text(value) -> str:
+    """A stored value as people read it; times in Beijing time.
+
+    In a document's `to_mongo()` a DateField is a naive midnight (mongoengine drops the
+    time zone of dates), while every time the product stores is timezone-aware.
+    """
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return dates.cn_date(value.date())
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return dates.cn_datetime(value)
     if isinstance(value, list):
         return "、".join(_text(v) for v in value)
     return str(value)

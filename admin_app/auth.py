@@ -9,7 +9,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from . import audit
-from .documents import DomainError, User, utcnow
+from .core import clock
+from .documents import DomainError, User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -92,7 +93,7 @@ def login():
             flash("该账号已停用，请联系上级管理员。", "danger")
         else:
             User.objects(pk=user.pk).update(
-                set__failed_logins=0, unset__locked_until=True, set__last_login_at=utcnow()
+                set__failed_logins=0, unset__locked_until=True, set__last_login_at=clock.now()
             )
             login_user(user)
             audit.record("login", user, actor=user)

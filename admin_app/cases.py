@@ -8,12 +8,12 @@ import hashlib
 from datetime import timedelta
 
 from bson import ObjectId
-from mongoengine.errors import NotUniqueError
+from mongoengine.errors import NotUniqueError, SaveConditionError
 from pymongo import ReturnDocument
 
 from . import audit
-from .documents import DomainError, Place, utcnow
-from .documents.base import local_today
+from .core import clock, dates
+from .documents import DomainError, Place
 from .documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
 from .documents.constants import (
     CASE_STEPS,
@@ -86,8 +86,7 @@ def open_case(
     mandatory_report=None,
 ) -> Case:
     """发现报告: open a case; a serious case gets its first home visit due in 24 hours (5.2)."""
-    if reported_at > utcnow() + timedelta(minutes=5):
-        raise DomainError("报告时间不能晚于现在。", "reported_at")
+    clock.refuse_future(reported_at, "报告时间", "reported_at")
     place = case_place(user, village)
     case = Case(
         channel=channel,
@@ -102,7 +101,7 @@ def open_case(
     )
     case.set_place(place)
     township = case.place_path[3] if len(case.place_path) > 3 else place
-    case.number = next_number(township, local_today().year)
+    case.number = next_number(township, clock.today().year)
     if case.serious_harm:
         case.first_visit_due = reported_at + timedelta(hours=FIRST_VISIT_HOURS)
     case.events = [
@@ -151,10 +150,10 @@ def advance(
         )
     )
     if to == "archived":
-        case.archived_at = utcnow()
+        case.archived_at = clock.now()
         case.dossier = str(case.pk)
     case.version = expected + 1
-    case.updated_by, case.updated_at = user.username, utcnow()
+    case.updated_by, case.updated_at = user.username, clock.now()
     dossier = None
     if to == "archived":
         # The dossier is rendered before anything is written: if it cannot be made, the
@@ -196,7 +195,7 @@ def store_dossier(case: Case, user, data: bytes | None = None) -> Dossier:
         place_path=list(case.place_path),
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
-        created_at=utcnow(),
+        created_at=clock.now(),
         created_by=getattr(user, "username", None),
     )
     try:
@@ -230,8 +229,7 @@ def _refuse_if_closed(case: Case) -> None:
 def record_first_visit(case: Case, at, user, note: str) -> Case:
     """首次家访 of a serious case (5.2)."""
     _refuse_if_closed(case)
-    if at > utcnow() + timedelta(minutes=5):
-        raise DomainError("家访时间不能晚于现在。", "at")
+    clock.refuse_future(at, "家访时间", "at")
     if at < case.reported_at:
         raise DomainError("家访时间不能早于报告时间。", "at")
     expected = case.version
@@ -251,13 +249,75 @@ def record_first_visit(case: Case, at, user, note: str) -> Case:
     return case
 
 
+def check_report_time(case_id: str | None, reported_at) -> None:
+    """Before a form's 报告时间 is corrected: the case it opened must still accept it."""
+    case = _case_of(case_id)
+    if case is None or reported_at is None or case.reported_at == reported_at:
+        return
+    _refuse_if_closed(case)
+    if case.first_visit_at and reported_at > case.first_visit_at:
+        raise DomainError(
+            f"报告时间不能晚于已记录的首次家访时间（{dates.cn_datetime(case.first_visit_at)}）。",
+            "reported_at",
+        )
+
+
+def follow_report_time(case_id: str | None, reported_at, user, source: str) -> Case | None:
+    """The case follows the form it was opened from: a corrected 报告时间 moves the case's
+    report time and its 24-hour first-visit deadline (5.2), recorded in its history."""
+    for _attempt in range(3):
+        case = _case_of(case_id)
+        if case is None or reported_at is None or case.reported_at == reported_at:
+            return case
+        check_report_time(case_id, reported_at)
+        expected = case.version or 0
+        changes = {
+            "reported_at": [dates.cn_datetime(case.reported_at), dates.cn_datetime(reported_at)]
+        }
+        note = f"{source}更正报告时间：{changes['reported_at'][0]} → {changes['reported_at'][1]}"
+        case.reported_at = reported_at
+        if case.serious_harm:
+            due = reported_at + timedelta(hours=FIRST_VISIT_HOURS)
+            changes["first_visit_due"] = [
+                dates.cn_datetime(case.first_visit_due),
+                dates.cn_datetime(due),
+            ]
+            note += f"；首次家访期限随之改为 {changes['first_visit_due'][1]}"
+            case.first_visit_due = due
+        case.events.append(
+            CaseEvent(
+                step=case.step,
+                by=user.username,
+                by_name=user.display_name,
+                done=["report_time_corrected"],
+                note=note,
+            )
+        )
+        case.version = expected + 1
+        case.updated_by, case.updated_at = user.username, clock.now()
+        try:
+            case.save(save_condition={"version": expected})
+        except SaveConditionError:
+            continue  # changed meanwhile by someone else: read it again
+        audit.record("update", case, changes=changes, detail=note)
+        return case
+    raise DomainError(
+        "案件正被他人同时办理，报告时间未能同步到案件，请稍后重新保存。", "reported_at"
+    )
+
+
+def _case_of(case_id: str | None) -> Case | None:
+    if not case_id or not ObjectId.is_valid(case_id):
+        return None
+    return Case.objects(pk=case_id).order_by().first()
+
+
 def add_conference(case: Case, conference: Conference, user) -> Case:
     """个案会商 (6.2)."""
     _refuse_if_closed(case)
     if not (conference.decisions or "").strip():
         raise DomainError("请填写会商决定。", "decisions")
-    if conference.held_on > local_today():
-        raise DomainError("会商日期不能晚于今天。", "held_on")
+    clock.refuse_future(conference.held_on, "会商日期", "held_on")
     conference.recorded_by = user.username
     Case._get_collection().update_one(
         {"_id": case.pk}, {"$push": {"conferences": conference.to_mongo()}, "$inc": {"version": 1}}
@@ -285,5 +345,5 @@ def first_visit_state(case: Case, now=None) -> str:
         return ""
     if case.first_visit_at:
         return "done"
-    now = now or utcnow()
+    now = now or clock.now()
     return "overdue" if case.first_visit_due and now > case.first_visit_due else "due"

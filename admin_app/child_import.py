@@ -27,7 +27,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from stdnum.cn import ric
 
 from . import archive, audit, roster
-from .documents import Child, DomainError, Guardian, IdNumberIndex, Place, utcnow
+from .core import clock, dates
+from .documents import Child, DomainError, Guardian, IdNumberIndex, Place
 from .documents.child import check_id_number
 from .documents.constants import (
     CATEGORIES,
@@ -97,13 +98,6 @@ MAX_LENGTHS = {
 CATEGORY_SEPARATORS = re.compile(r"[、,，;；/]+")
 ID_SHAPE = re.compile(r"\d{17}[\dX]")
 PHONE_RE = re.compile(r"^[0-9+][0-9\- ]{5,18}[0-9]$")
-DATE_RES = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 
 
 class ImportFileError(Exception):
@@ -122,6 +116,7 @@ class RowResult:
     values: dict[str, str]
     child: Child | None = None  # unsaved; None when the row has errors
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # accepted, but worth a look
     village: str | None = None  # the place key the child will be attached to
 
     @property
@@ -256,14 +251,12 @@ def _date(raw, column: str, errors: list[str]) -> date | None:
         except (ValueError, OverflowError):
             pass
     text = _text(raw).split("T")[0].split(" ")[0]
-    for pattern in DATE_RES:
-        m = pattern.match(text)
-        if m:
-            try:
-                return date(*(int(x) for x in m.groups()))
-            except ValueError:
-                errors.append(f"{column}“{_text(raw)}”不是有效的日期。")
-                return None
+    try:
+        return dates.parse_date(text)
+    except ValueError:
+        if dates.DATE_RE.match(dates.normalise(text)):
+            errors.append(f"{column}“{_text(raw)}”不是有效的日期。")
+            return None
     errors.append(
         f"{column}“{_text(raw)}”无法识别，请填写如 2015-03-04、2015/3/4 或 2015年3月4日 的日期。"
     )
@@ -451,7 +444,9 @@ def _build(line: int, values: dict[str, str], raw: dict, villages: _Villages) ->
     id_number, id_birth, id_gender = None, None, None
     if get("身份证号码"):
         try:
-            id_number, id_birth, id_gender = check_id_number(get("身份证号码"))
+            id_number, id_birth, id_gender, note = check_id_number(get("身份证号码"))
+            if note:
+                result.notes.append(f"请核对身份证号码：{note}")
         except DomainError as exc:
             errors.append(str(exc.message))
     gender = _choice("性别", get("性别", ""), errors) or id_gender
@@ -612,7 +607,7 @@ def save_rows(results: list[RowResult], user) -> tuple[list[Child], list[tuple[i
         child = r.child
         try:
             archive.prepare(child, user, True, r.village)
-            now = utcnow()
+            now = clock.now()
             child.created_at = child.updated_at = now
             child.created_by = child.updated_by = user.username
             child.version = 0
@@ -777,7 +772,7 @@ def template_workbook(villages: list[tuple[str, str]] | None = None) -> bytes:
 # ---- the uploaded file between preview and import ----
 def store_upload(token: str, user, filename: str, data: bytes) -> None:
     coll = uploads_collection()
-    now = utcnow()
+    now = clock.now()
     parts = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)] or [b""]
     for n, part in enumerate(parts[1:], start=1):
         coll.insert_one(

@@ -8,13 +8,13 @@ number on the dashboard is the number the list shows. A figure no list can repro
 """
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import current_app, url_for
 
 from . import progress, summaries
+from .core import clock
 from .documents import Place, Station
-from .documents.base import TZ, local_today
 from .documents.constants import (
     BUILD_STATUSES,
     BUILT,
@@ -164,7 +164,7 @@ def _month_keys(today: date) -> list[tuple[int, int]]:
 
 
 def _local(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TZ)
+    return clock.to_local(value)
 
 
 def _cases(user, today: date) -> tuple[dict | None, list]:
@@ -294,7 +294,7 @@ def _construction(user) -> dict:
 
 def figures(user, today: date | None = None) -> dict:
     """Every figure of the user's place, JSON-able (the landing page and /api/figures.json)."""
-    today = today or local_today()
+    today = today or clock.today()
     per_township = summaries.by_township(user, today=today)
     fig = summaries.merge(per_township.values())
     stations = list(

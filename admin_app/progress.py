@@ -6,13 +6,13 @@ Computed from the station registry and the allocation table, never typed.
 from dataclasses import dataclass, field
 from datetime import date
 
+from .core import clock
 from .documents import Allocation, Place, Station
-from .documents.base import local_today
 from .documents.constants import ACCEPTED, BUILT, DEADLINE_MONTH_DAY, PROVINCE_TARGETS
 
 
 def today() -> date:
-    return local_today()
+    return clock.today()
 
 
 def deadline(year: int) -> date:

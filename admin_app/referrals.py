@@ -5,8 +5,8 @@ from datetime import timedelta
 from bson import ObjectId
 
 from . import audit
-from .documents import DomainError, utcnow
-from .documents.base import local_today
+from .core import clock
+from .documents import DomainError
 from .documents.case import Case, Referral
 from .documents.constants import REFERRAL_FEEDBACK_DAYS, REFERRAL_STATUSES
 
@@ -16,13 +16,13 @@ ORDER = [s for s, _ in REFERRAL_STATUSES]
 
 def prepare_new(referral: Referral, user) -> None:
     """Server-set fields of a new referral: due date for feedback, first log line."""
-    if referral.referred_on and referral.referred_on > local_today():
-        raise DomainError("转介日期不能晚于今天。", "referred_on")
-    if referral.filled_on and referral.filled_on > local_today():
-        raise DomainError("填写日期不能晚于今天。", "filled_on")
+    clock.refuse_future(referral.referred_on, "转介日期", "referred_on")
+    clock.refuse_future(referral.filled_on, "填写日期", "filled_on")
     referral.status = "sent"
     referral.feedback_due = referral.referred_on + timedelta(days=REFERRAL_FEEDBACK_DAYS)
-    referral.status_log = [{"at": utcnow(), "by": user.username, "status": "sent", "note": "转介"}]
+    referral.status_log = [
+        {"at": clock.now(), "by": user.username, "status": "sent", "note": "转介"}
+    ]
 
 
 def case_in_scope(case_id: str | None, user) -> Case | None:
@@ -73,10 +73,10 @@ def set_status(referral: Referral, status: str, user, note: str = "") -> Referra
         referral.feedback = note
     referral.status = status
     referral.status_log.append(
-        {"at": utcnow(), "by": user.username, "status": status, "note": note}
+        {"at": clock.now(), "by": user.username, "status": status, "note": note}
     )
     referral.version = expected + 1
-    referral.updated_by, referral.updated_at = user.username, utcnow()
+    referral.updated_by, referral.updated_at = user.username, clock.now()
     referral.save(save_condition={"version": expected})
     audit.record("update", referral, changes={"status": ["", STATUS_LABELS[status]]}, detail=note)
     return referral
@@ -84,7 +84,7 @@ def set_status(referral: Referral, status: str, user, note: str = "") -> Referra
 
 def late(user, today=None) -> list[Referral]:
     """Referrals inside the user's place whose feedback is overdue."""
-    today = today or local_today()
+    today = today or clock.today()
     return [
         r
         for r in Referral.objects.in_scope(user).filter(status__in=["sent", "received"])

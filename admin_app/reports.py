@@ -20,8 +20,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import progress, roster, summaries, todos, word
-from .documents import Child, Place, Station, TransferTrace, VisitBook, station_name, utcnow
-from .documents.base import TZ, DomainError, local_today
+from .core import clock
+from .documents import Child, Place, Station, TransferTrace, VisitBook, station_name
+from .documents.base import DomainError
 from .documents.case import Case, Referral
 from .documents.constants import (
     ACCEPTANCE_RESULTS,
@@ -99,12 +100,12 @@ def period(kind: str, year: int) -> dict:
 
 def default_period(today: date | None = None) -> tuple[str, int]:
     """The half that is running (a report is written at its end)."""
-    today = today or local_today()
+    today = today or clock.today()
     return ("H1" if today.month <= 6 else "H2"), today.year
 
 
 def years(today: date | None = None) -> list[int]:
-    today = today or local_today()
+    today = today or clock.today()
     return list(range(today.year, FIRST_YEAR - 1, -1))
 
 
@@ -113,7 +114,7 @@ def _day(value) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return (value.astimezone(TZ) if value.tzinfo else value).date()
+        return clock.local_date(value)
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value
@@ -125,9 +126,7 @@ def _within(value, p: dict) -> bool:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=TZ)
+    return clock.to_local(value) if value is not None else None
 
 
 # ---- the station's figures ----------------------------------------------------------
@@ -242,7 +241,7 @@ def _visits(rows: list[dict], p: dict, today: date) -> dict:
 
 def first_visit_result(case, now: datetime | None = None) -> str:
     """24-hour rule (附件2 5.2) of a serious case: 'met', 'missed' or 'pending'."""
-    now = now or utcnow()
+    now = now or clock.now()
     due = _aware(case.first_visit_due)
     at = _aware(case.first_visit_at)
     if due is None and case.reported_at is not None:
@@ -369,7 +368,7 @@ def station_figures(user, start: date, end: date, *, kind: str | None = None) ->
     """
     township = township_of(user)
     scope = SimpleNamespace(place=township, role="station")
-    today = local_today()
+    today = clock.today()
     p = {"start": start, "end": end}
     if kind:
         p = period(kind, start.year)
@@ -791,7 +790,7 @@ def county_filing(user, year: int, county: str | None = None) -> dict:
     figures = summaries.by_township(scope)
     for town in Place.children_of(key, TOWNSHIP):
         s = stations.get(town["_id"])
-        fig = figures.get(town["_id"]) or summaries.summarize([], local_today())
+        fig = figures.get(town["_id"]) or summaries.summarize([], clock.today())
         if s is None:
             unregistered.append(town["name"])
         staff = Counter(m.staff_role for m in (s.staff if s else []) or [])
@@ -852,7 +851,7 @@ def county_filing(user, year: int, county: str | None = None) -> dict:
         "full_name": Place.full_name_of(key),
         "year": year,
         "deadline": progress.deadline(year),
-        "today": local_today(),
+        "today": clock.today(),
         "rows": rows,
         "unregistered": unregistered,
         "allocation": allocation,

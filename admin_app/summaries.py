@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from . import roster, todos
+from .core import clock
 from .documents import Place, RosterSummary
-from .documents.base import TZ, local_today
 from .documents.constants import TOWNSHIP, VILLAGE
 
 NONE = "_none"  # the key counting rows without a value (FerretDB refuses an empty key)
@@ -69,10 +69,10 @@ def _cached(townships: list[str], today: date) -> dict[str, dict]:
 
 def by_township(user, area: str | None = None, today: date | None = None) -> dict[str, dict]:
     """{township key: summary} inside the user's place (or an area within it)."""
-    today = today or local_today()
+    today = today or clock.today()
     place = area if area and roster.inside(area, user.place) else user.place
     level = (Place.info(place) or {}).get("level")
-    if level in (TOWNSHIP, VILLAGE) or today != local_today():
+    if level in (TOWNSHIP, VILLAGE) or today != clock.today():
         grouped: dict[str, list] = {t: [] for t in roster.townships_in(place)}
         for row in roster.rows_for(user, area=place):
             grouped.setdefault(row["township"], []).append(row)
@@ -88,7 +88,7 @@ def for_user(user, area: str | None = None, today: date | None = None) -> dict:
 def refresh(today: date | None = None) -> int:
     """Compute every township's figures now (`flask warm-figures`, e.g. at 00:05 daily)."""
     towns = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]
-    return len(_cached(towns, today or local_today()))
+    return len(_cached(towns, today or clock.today()))
 
 
 # ---- computed ahead: at start-up and every day at 00:05 (Ningxia time) ----
@@ -100,7 +100,7 @@ WARM_AT = (0, 5)
 
 def seconds_until_next_warm(now: datetime) -> float:
     """Seconds from `now` (aware) to the next 00:05 in Ningxia."""
-    local = now.astimezone(TZ)
+    local = now.astimezone(clock.TZ)
     target = local.replace(hour=WARM_AT[0], minute=WARM_AT[1], second=0, microsecond=0)
     if target <= local:
         target = (local + timedelta(days=1)).replace(
@@ -117,7 +117,7 @@ def _warm_loop(logger, stop: threading.Event) -> None:
             logger.info("warm-figures: %d townships in %.1f s", n, time.monotonic() - started)
         except Exception:  # noqa: BLE001 - a failed run must not end the loop; pages compute
             logger.exception("warm-figures failed; pages compute their figures themselves")
-        stop.wait(seconds_until_next_warm(datetime.now(TZ)))
+        stop.wait(seconds_until_next_warm(clock.now()))
 
 
 def start_warmer(app) -> threading.Thread:

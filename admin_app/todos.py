@@ -2,24 +2,17 @@
 
 from datetime import date, timedelta
 
-from .documents.base import local_today
-from .documents.constants import FREQUENCY_DAYS
+from .core import clock, periods
+from .documents.constants import FREQUENCY_PERIODS
 
 
 def _d(value):
     return date.fromisoformat(value) if value else None
 
 
-def _turns_18(birth: date) -> date:
-    try:
-        return birth.replace(year=birth.year + 18)
-    except ValueError:  # born on 29 February
-        return date(birth.year + 18, 3, 1)
-
-
 def todo_rows(rows: list[dict], kind: str, today: date | None = None) -> list[dict]:
     """The rows a to-do of `kind` is about (only archives still 在册)."""
-    today = today or local_today()
+    today = today or clock.today()
     active = [r for r in rows if r.get("status") == "active"]
     if kind == "review":
         return [r for r in active if r.get("review") == "pending"]
@@ -36,15 +29,15 @@ def todo_rows(rows: list[dict], kind: str, today: date | None = None) -> list[di
         return [r for r in active if r.get("next_visit") and today <= _d(r["next_visit"]) <= soon]
     if kind == "turning_18":
         limit = today + timedelta(days=90)
-        return [r for r in active if today <= _turns_18(_d(r["birth"])) <= limit]
+        return [r for r in active if today <= clock.turns_adult(_d(r["birth"])) <= limit]
     if kind == "high_risk_unvisited":
         out = []
         for r in active:
             if r.get("risk") != "high":
                 continue
-            window = FREQUENCY_DAYS.get(r.get("frequency"), 30)
+            period = FREQUENCY_PERIODS.get(r.get("frequency"), "month")
             last = _d(r.get("last_visit"))
-            if last is None or (today - last).days > window:
+            if last is None or periods.next_after(last, period) < today:
                 out.append(r)
         return out
     return []

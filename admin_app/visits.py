@@ -11,9 +11,9 @@ from uuid import uuid4
 from mongoengine.errors import SaveConditionError, ValidationError
 
 from . import archive, attachments, audit, roster
-from .documents import DomainError, PlannedVisit, VisitBook, VisitRecord, utcnow
-from .documents.base import local_today
-from .documents.constants import FREQUENCY_DAYS, RISK_LEVELS, VISIT_FREQUENCIES
+from .core import clock, dates, periods
+from .documents import DomainError, PlannedVisit, VisitBook, VisitRecord
+from .documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
 from .documents.visit import VISIT_KINDS
 from .visits_book import visit_dates
 
@@ -44,11 +44,6 @@ TEXT_LABELS = {
     "follow_up_of": "回访的服务事项",
 }
 MATCH_DAYS = 7  # a visit fulfils a planned visit due up to this many days after it
-
-
-def cn(value) -> str:
-    """YYYY年M月D日."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def book_of(child) -> VisitBook | None:
@@ -90,22 +85,21 @@ def _push_plans(child, entries: list[PlannedVisit]) -> None:
 
 
 # ---- the plan (5.1) ----
-def make_year_plan(
-    child, year: int, user, start: date | None = None, today: date | None = None
-) -> list[date]:
-    """Plan the visits of the rest of `year` at the child's visit frequency.
+def make_year_plan(child, year: int, user, start: date | None = None) -> list[date]:
+    """Plan the visits of the rest of `year` at the child's visit frequency, by calendar
+    period (core/periods.py: 每月一次 on the same day of every month).
 
     The first date is `start` when given, else the later of today (or 1 January of a
-    future year) and the last visit plus one interval. A date is skipped when a visit is
-    already planned within half an interval of it (so generating twice adds nothing).
-    Returns the dates added.
+    future year) and one period after the last visit. A date is skipped when a visit is
+    already planned in its period (so generating twice adds nothing). Returns the dates
+    added.
     """
-    today = today or local_today()
+    today = clock.today()
     _require_active(child, "制定走访计划")
     if year < today.year or year > today.year + 1:
         raise DomainError("只能制定本年度或下一年度的走访计划。", "year")
-    step = FREQUENCY_DAYS.get(child.visit_frequency or "")
-    if not step:
+    period = FREQUENCY_PERIODS.get(child.visit_frequency or "")
+    if not period:
         raise DomainError("档案未设定走访频次，请先在档案中设定走访频次。", "year")
     book = book_of(child)
     if start is not None:
@@ -118,15 +112,12 @@ def make_year_plan(
         first = max(today, date(year, 1, 1))
         last = max((v.date for v in book.visits), default=None) if book else None
         if last is not None:
-            first = max(first, last + timedelta(days=step))
-    planned = [p.due for p in book.plan] if book else []
-    window = step // 2
+            first = max(first, periods.next_after(last, period))
+    taken = {periods.period_of(p.due, period) for p in book.plan} if book else set()
     added: list[date] = []
-    due = first
-    while due.year == year:
-        if all(abs((due - p).days) > window for p in planned):
+    for due in periods.dates_from(first, period, date(year, 12, 31)):
+        if periods.period_of(due, period) not in taken:
             added.append(due)
-        due += timedelta(days=step)
     if not added:
         return []
     _push_plans(
@@ -141,18 +132,16 @@ def make_year_plan(
         child,
         user,
         "计划走访",
-        {"计划走访日期": ["", "、".join(cn(d) for d in added)]},
+        {"计划走访日期": ["", "、".join(dates.cn_date(d) for d in added)]},
         f"生成{year}年度走访计划（{label}，共 {len(added)} 次）",
     )
     audit.record("update", child, detail=f"生成{year}年度走访计划：{len(added)} 次（{label}）")
     return added
 
 
-def add_planned(
-    child, due: date | None, kind: str, note: str, user, today: date | None = None
-) -> PlannedVisit:
+def add_planned(child, due: date | None, kind: str, note: str, user) -> PlannedVisit:
     """An extra planned visit (5.1: 临时增加的家访需求，要及时在计划表中更新)."""
-    today = today or local_today()
+    today = clock.today()
     _require_active(child, "制定走访计划")
     if due is None:
         raise DomainError("请填写计划走访日期。", "due")
@@ -172,7 +161,7 @@ def add_planned(
         child,
         user,
         "计划走访",
-        {"计划走访日期": ["", f"{cn(due)}（{KIND_LABELS[kind]}）"]},
+        {"计划走访日期": ["", f"{dates.cn_date(due)}（{KIND_LABELS[kind]}）"]},
         f"临时增加：{note}" if note else "临时增加",
     )
     audit.record("update", child, detail=f"增加计划走访：{due.isoformat()} {KIND_LABELS[kind]}")
@@ -186,8 +175,7 @@ def _clean(data: dict, child, today: date) -> dict:
     visit_day = data.get("date")
     if not isinstance(visit_day, date):
         raise DomainError("请填写走访日期。", "date")
-    if visit_day > today:
-        raise DomainError("走访日期不能晚于今天。", "date")
+    clock.refuse_future(visit_day, "走访日期", "date")
     if child.birth_date and visit_day < child.birth_date:
         raise DomainError("走访日期不能早于儿童出生日期。", "date")
     kind = data.get("kind") or ""
@@ -229,7 +217,7 @@ def _reassess(child, level: str, reason: str | None, user) -> dict:
     if reason:
         child.risk_reason = reason
     child.version = expected + 1
-    child.updated_by, child.updated_at = user.username, utcnow()
+    child.updated_by, child.updated_at = user.username, clock.now()
     try:
         child.validate()
         child.save(save_condition={"version": expected})
@@ -286,7 +274,7 @@ def _mark_done(child, visit: VisitRecord) -> date | None:
 MAX_VISIT_PHOTOS = 10
 
 
-def record_visit(child, data: dict, user, today: date | None = None, photos=None) -> VisitRecord:
+def record_visit(child, data: dict, user, photos=None) -> VisitRecord:
     """Record a visit made (5.2–5.4).
 
     `data`: date, kind, visitors, guardianship, living, study, health, services,
@@ -295,13 +283,13 @@ def record_visit(child, data: dict, user, today: date | None = None, photos=None
     open planned visit due by its date plus 7 days; `next_visit` becomes a new planned
     visit; a risk level other than the archive's updates the archive.
     """
-    today = today or local_today()
+    today = clock.today()
     _require_active(child, "登记走访")
     values = _clean(data, child, today)
     visit = VisitRecord(
         id=uuid4().hex,
         recorded_by=user.username,
-        recorded_at=utcnow(),
+        recorded_at=clock.now(),
         **values,
     )
     try:
@@ -320,7 +308,7 @@ def record_visit(child, data: dict, user, today: date | None = None, photos=None
     for name, data in photos:
         visit.photo_ids.append(str(attachments.store(child, name, data, user, visit=visit.id).pk))
     changes = {
-        "走访日期": ["", cn(visit.date)],
+        "走访日期": ["", dates.cn_date(visit.date)],
         "走访类型": ["", KIND_LABELS[visit.kind]],
         "走访人员": ["", visit.visitors],
     }
@@ -336,13 +324,13 @@ def record_visit(child, data: dict, user, today: date | None = None, photos=None
                     PlannedVisit(
                         due=visit.next_visit,
                         kind="follow_up" if visit.kind == "follow_up" else "regular",
-                        note=f"{cn(visit.date)}走访时约定",
+                        note=f"{dates.cn_date(visit.date)}走访时约定",
                         added_by=user.username,
                     )
                 ],
             )
-        changes["下次走访日期"] = ["", cn(visit.next_visit)]
-    note = f"完成{cn(done_due)}的计划走访" if done_due else ""
+        changes["下次走访日期"] = ["", dates.cn_date(visit.next_visit)]
+    note = f"完成{dates.cn_date(done_due)}的计划走访" if done_due else ""
     if visit.kind == "follow_up":
         note = "；".join(x for x in (note, f"跟踪回访：{visit.follow_up_of}") if x)
     _refresh(child, user, "走访", changes, note)
@@ -355,9 +343,9 @@ def record_visit(child, data: dict, user, today: date | None = None, photos=None
 
 
 # ---- reading, for the page ----
-def overview(child, today: date | None = None) -> dict:
+def overview(child) -> dict:
     """The plan (by due date, with a status) and the visits (newest first)."""
-    today = today or local_today()
+    today = clock.today()
     book = book_of(child)
     plan, visits = (list(book.plan), list(book.visits)) if book else ([], [])
     by_id = {v.id: v for v in visits}
@@ -365,7 +353,10 @@ def overview(child, today: date | None = None) -> dict:
     for p in sorted(plan, key=lambda p: p.due):
         done = by_id.get(p.done_by) if p.done_by else None
         if p.done_by:
-            status, css = (f"已完成（{cn(done.date)}走访）" if done else "已完成"), "wbz-ok"
+            status, css = (
+                (f"已完成（{dates.cn_date(done.date)}走访）" if done else "已完成"),
+                "wbz-ok",
+            )
         elif p.due < today:
             status, css = "已逾期", "wbz-bad"
         else:

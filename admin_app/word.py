@@ -19,14 +19,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import date, datetime
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
-from .documents.base import TZ
+from .core import clock, dates
 from .documents.constants import (
     ANONYMOUS_REPORTER_ROLES,
     CASE_CHANNELS,
@@ -130,41 +130,29 @@ def text(value, blank: str = BLANK) -> str:
     return cleaned if cleaned else blank
 
 
-def _local(value: datetime) -> datetime:
-    # Stored datetimes come back timezone-aware UTC; naive ones are already local time.
-    return value.astimezone(TZ) if value.tzinfo else value
-
-
 def cn_day(value) -> str:
-    """2026年11月29日 (a datetime shows its local day)."""
-    if value is None:
-        return BLANK_DATE
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    """2026年11月29日 (a stored time shows its Beijing day), or the blank to write it in."""
+    return dates.cn_date(value) or BLANK_DATE
 
 
-def cn_minute(value) -> str:
-    """2026年11月29日 14时05分."""
+def cn_minute(value, note: str | None = None) -> str:
+    """2026年11月29日14时05分 in Beijing time (with its wording: （晚8时许）), or the blank."""
     if value is None:
-        return BLANK_MINUTE
+        return clean(note) or BLANK_MINUTE
     if not isinstance(value, datetime):
         return cn_day(value)
-    local = _local(value)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H}时{local:%M}分"
+    printed = dates.cn_minute(value)
+    return f"{printed}（{clean(note)}）" if clean(note) else printed
 
 
-def cn_when(value) -> str:
-    """An event time: the day, and the time of day unless only a day was recorded."""
+def cn_when(value, note: str | None = None) -> str:
+    """An event time: the day and time of day in Beijing time, with its wording, or the
+    wording alone (“去年冬天”) when no exact time was recorded."""
     if value is None:
-        return BLANK_WHEN
+        return clean(note) or BLANK_WHEN
     if isinstance(value, datetime):
-        local = _local(value)
-        if (local.hour, local.minute) != (0, 0):
-            return cn_minute(local)
-    if isinstance(value, date | datetime):
-        return cn_day(value)
-    return text(value)
+        return cn_minute(value, note)
+    return f"{cn_day(value)}（{clean(note)}）" if clean(note) else cn_day(value)
 
 
 def checkboxes(choices, chosen, lines=None, note: str = "") -> str:
@@ -237,7 +225,7 @@ def help_request_context(form, user) -> dict:
     return {
         **child_context(form.child_info),
         "location": text(form.location),
-        "occurred_at": cn_when(form.occurred_at),
+        "occurred_at": cn_when(form.occurred_at, form.occurred_note),
         "account": text(form.account),
         "perp_name": text(_perp(form, "name")),
         "perp_identity": text(_perp(form, "identity")),
@@ -281,10 +269,10 @@ def mandatory_report_context(report, user) -> dict:
         "report_method_boxes": checkboxes(
             REPORT_METHODS, report.report_method, METHOD_LINES, report.report_method_note
         ),
-        "reported_at": cn_minute(report.reported_at),
+        "reported_at": cn_minute(report.reported_at, report.reported_note),
         **child_context(report.child_info),
         "scene": text(report.scene),
-        "occurred_at": cn_when(report.occurred_at),
+        "occurred_at": cn_when(report.occurred_at, report.occurred_note),
         "account": text(report.account),
         "perp_name": text(_perp(report, "name")),
         "perp_identity": text(_perp(report, "identity")),
@@ -322,7 +310,12 @@ DONE_LABELS = {
     code: label
     for pairs in (INTERVENTIONS, PLACEMENT_SERVICES, FOLLOW_REFERRALS, FOLLOW_UP_ITEMS)
     for code, label in pairs
-} | {"first_visit": "首次家访", "policy_explained": "政策解释", "help_apply": "协助申办"}
+} | {
+    "first_visit": "首次家访",
+    "policy_explained": "政策解释",
+    "help_apply": "协助申办",
+    "report_time_corrected": "更正报告时间",
+}
 HELP_REQUEST_ROWS = (
     ("child_name", "姓名"),
     ("child_gender", "性别"),
@@ -403,9 +396,7 @@ def _day_range(days) -> str:
 
 
 def _local_day(value):
-    if isinstance(value, datetime):
-        return _local(value).date()
-    return value
+    return clock.local_date(value) if value is not None else None
 
 
 def _event_row(event) -> dict:
@@ -490,7 +481,7 @@ def case_visits(case) -> list:
             for v in book.visits
             if (start is None or v.date >= start) and (end is None or v.date <= end)
         ),
-        key=lambda v: (v.date, v.recorded_at or datetime.min.replace(tzinfo=TZ)),
+        key=lambda v: (v.date, v.recorded_at or datetime.min.replace(tzinfo=clock.TZ)),
     )
 
 

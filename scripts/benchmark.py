@@ -40,6 +40,8 @@ from bson import ObjectId  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
+from admin_app.core import clock  # noqa: E402
+
 PASSWORD = "Bench@pass2026"  # noqa: S105 - a throw-away benchmark account
 SEED = 20240831
 BATCH = 2000
@@ -161,7 +163,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.villages = villages
         self.places = places
-        self.today = date.today()
+        self.today = clock.today()
         self.used_ids: set[str] = set()
         self._area: dict[tuple[str, int], str] = {}
         self.surnames = [s for s, _ in SURNAMES]
@@ -624,7 +626,7 @@ def load_data(db, n_children: int, n_visits: int, seed: int):
             )
             visits[cid] = roster._visit_text(r.get("next_visit"), r.get("last_visit"))
         coll["rosters"].insert_one(
-            {"_id": township, "rows": packed, "visits": visits, "rebuilt_at": datetime.now(UTC)}
+            {"_id": township, "rows": packed, "visits": visits, "rebuilt_at": clock.now()}
         )
     t_insert["rosters"] = time.perf_counter() - s
     n_docs["rosters"] = len(rosters)
@@ -871,7 +873,7 @@ def main() -> int:
             with app.app_context():
                 child = Child.objects.get(pk=cid)
                 expected = child.version or 0
-                child.address = f"基准测试 {time.time():.3f}"
+                child.address = f"基准测试 {clock.now():%H%M%S%f}"
                 child.version = expected + 1
                 child.save(save_condition={"version": expected})
                 roster.put(child)

@@ -1,10 +1,11 @@
 """Idempotent loaders: get-or-create by natural key, deterministic, safe to run again."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from admin_app.documents import Allocation, Place, StaffMember, Station, User, station_name, utcnow
+from admin_app.core import clock
+from admin_app.documents import Allocation, Place, StaffMember, Station, User, station_name
 from admin_app.documents.constants import (
     CITY,
     COUNTY,
@@ -173,11 +174,13 @@ DEMO_USERS = (
 
 
 DEMO_CHILDREN = (
-    # name, gender, birth, village code, categories, guardianship, risk, risk reason, frequency
+    # name, gender, age (years, days) today, village code, categories, guardianship, risk,
+    # risk reason, frequency. Ages, not birth dates: the demo looks the same on any day
+    # (马晓军 always turns 18 within 90 days).
     (
         "马小花",
         "F",
-        "2015-03-04",
+        (11, 90),
         "640104100201",
         ["left_behind"],
         "both_away",
@@ -188,7 +191,7 @@ DEMO_CHILDREN = (
     (
         "王强",
         "M",
-        "2009-02-11",
+        (17, 100),
         "640104100201",
         ["family_difficulty"],
         "inadequate",
@@ -199,7 +202,7 @@ DEMO_CHILDREN = (
     (
         "李梅",
         "F",
-        "2012-07-21",
+        (14, 135),
         "640104100200",
         ["scattered_orphan", "orphan"],
         "entrusted_insufficient",
@@ -210,7 +213,7 @@ DEMO_CHILDREN = (
     (
         "张浩",
         "M",
-        "2017-11-02",
+        (9, 30),
         "640104100200",
         ["self_difficulty"],
         "normal",
@@ -221,7 +224,7 @@ DEMO_CHILDREN = (
     (
         "马晓军",
         "M",
-        "2008-12-28",
+        (17, 300),
         "640104100201",
         ["de_facto_unsupported"],
         "one_away_other_unable",
@@ -232,31 +235,35 @@ DEMO_CHILDREN = (
 )
 
 
-def _demo_id(birth: str, seq: int, gender: str, area: str = "640104") -> str:
+def _born(years: int, days: int) -> date:
+    """The birth date of someone `years` years and `days` days old today."""
+    return clock.birthday(clock.today(), -years) - timedelta(days=days)
+
+
+def _demo_id(birth: date, seq: int, gender: str, area: str = "640104") -> str:
     from stdnum.cn import ric
 
     digit = seq * 2 + (1 if gender == "M" else 0)
-    body = f"{area}{birth.replace('-', '')}{digit:03d}"
+    body = f"{area}{birth:%Y%m%d}{digit:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
 def load_demo_children(station_user) -> int:
     """A few archives in 掌政镇 so the demo has something to show (idempotent by name)."""
-    from datetime import date as _date
-
     from admin_app import archive, visits
-    from admin_app.documents import Child, Guardian, local_today
+    from admin_app.documents import Child, Guardian
 
     made = 0
-    for seq, (name, gender, birth, village, cats, guard, risk, reason, freq) in enumerate(
+    for seq, (name, gender, age, village, cats, guard, risk, reason, freq) in enumerate(
         DEMO_CHILDREN, 1
     ):
         if Child.objects(name=name, place=village).first():
             continue
+        birth = _born(*age)
         child = Child(
             name=name,
             gender=gender,
-            birth_date=_date.fromisoformat(birth),
+            birth_date=birth,
             id_number=_demo_id(birth, seq, gender),
             ethnicity="回族" if seq % 2 else "汉族",
             school_status="in_school",
@@ -280,7 +287,7 @@ def load_demo_children(station_user) -> int:
         archive.prepare(child, station_user, True, village)
         child.save(force_insert=True)
         archive.after_save(child, station_user, True, {}, note="演示数据")
-        visits.make_year_plan(child, local_today().year, station_user)
+        visits.make_year_plan(child, clock.today().year, station_user)
         made += 1
     return made
 
@@ -337,7 +344,7 @@ def load_demo() -> list[tuple[str, str, str]]:
             phone="0951-0000000",
             created_by="seed",
             updated_by="seed",
-            created_at=utcnow(),
+            created_at=clock.now(),
         )
         s.set_place(code)
         s.save()

@@ -8,23 +8,79 @@ import os
 import re
 import socket
 import threading
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import mongoengine
 import pytest
+import time_machine
 from playwright.sync_api import sync_playwright
 from pymongo import MongoClient
 from werkzeug.serving import make_server
 
 from admin_app import create_app
+from admin_app.core.clock import TZ
 from admin_app.db import EmbeddedServer
 from admin_app.documents import Allocation, AuditEntry, Place, Station, User
 from admin_app.documents.constants import PROVINCE_CODE
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Test@pass2026"
+
+
+# ---- the frozen clock ---------------------------------------------------------------
+# The whole suite runs from one instant (now, or `--today 2027-12-31T23:30` in Beijing
+# time): time-machine starts there before the test modules are imported, so even their
+# module-level dates are relative to it. The clock then runs as real time does (records
+# made by a fixture shared between tests stay older than a test's own), and a test that
+# moved the clock is put back on that course.
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="run the suite at this Beijing date and time (default: now)",
+    )
+
+
+def pytest_configure(config):
+    raw = config.getoption("--today") or os.environ.get("WBZ_TEST_TODAY")
+    if raw:
+        local = datetime.fromisoformat(raw)
+        instant = (local if local.tzinfo else local.replace(tzinfo=TZ)).astimezone(UTC)
+    else:
+        instant = datetime.now(UTC).replace(microsecond=0)
+    config._wbz_instant = instant
+    config._wbz_started = time.monotonic()
+    config._wbz_travel = time_machine.travel(instant, tick=True)
+    config._wbz_traveller = config._wbz_travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_wbz_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    instant = getattr(config, "_wbz_instant", None)
+    if instant is not None:
+        return f"冻结时钟 / frozen clock: {instant.astimezone(TZ):%Y-%m-%d %H:%M} 北京时间"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def time_travel(request):
+    """The suite's clock. A test about a calendar of its own (a hand-entered 2027 Spring
+    Festival) moves it with `time_travel.move_to(...)`."""
+    config = request.config
+    traveller = config._wbz_traveller
+    traveller.move_to(
+        config._wbz_instant + timedelta(seconds=time.monotonic() - config._wbz_started)
+    )
+    return traveller
 
 
 def free_port() -> int:

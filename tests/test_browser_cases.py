@@ -3,13 +3,16 @@ intervention and a referral; the 附件6 Word file names the reporter only for t
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from docx import Document as Docx
 from playwright.sync_api import expect
 
+from admin_app.core import dates
 from admin_app.documents.case import Case, MandatoryReport
+from tests import when
 from tests.conftest import PASSWORD, make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
@@ -52,8 +55,8 @@ def test_anonymous_report_to_high_risk_case_with_referral(browser):
         page.fill("#reporter_contact", "13800001111")
         page.select_option("#reporter_identity", "community")
         page.select_option("#report_method", "phone")
-        page.fill("#reported_at", "2026-11-29 09:05:00")
-        page.keyboard.press("Escape")
+        reported = when.minutes_ago(95)  # typed key by key, as a clerk does
+        page.locator("#reported_at").press_sequentially(when.typed(reported))
         page.fill("#child_info-name", "小刚")
         page.fill("#child_info-age", "10")
         page.fill("#account", "听到哭喊 & <打骂>\n第二行")
@@ -66,9 +69,9 @@ def test_anonymous_report_to_high_risk_case_with_referral(browser):
 
         case = Case.objects.get()
         page.goto(f"/cases/details/?id={case.pk}")
-        expect(page.locator("#first-visit-alert")).to_contain_text(
-            "24 小时内（2026年11月30日 09:05 前）"
-        )
+        assert report.reported_at == reported and case.reported_at == reported
+        due = dates.cn_datetime(reported + timedelta(hours=24))
+        expect(page.locator("#first-visit-alert")).to_contain_text(f"24 小时内（{due} 前）")
         advance(page, "classified", klass="report").click("#advance-form button[type=submit]")
         expect(page.locator(".badge-info")).to_have_text("2 分类转介")
         advance(page, "assessed", harm="suspected", risk="mid_high")

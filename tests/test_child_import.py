@@ -4,17 +4,18 @@ import csv
 import io
 import os
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
-from stdnum.cn import ric
 
 from admin_app import archive, child_import, roster
 from admin_app.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
-from admin_app.documents import AuditEntry, Child, local_today
+from admin_app.core import clock
+from admin_app.documents import AuditEntry, Child
 from admin_app.views import child_import as import_view
+from tests import when
 from tests.conftest import CHROMIUM, PASSWORD, login_as, make_user, text
 
 ZHANGZHENG = "640104100000"
@@ -22,10 +23,23 @@ CHUNLIN, ZHANGZHENG_VILLAGE = "640104100201", "640104100200"
 TONGXI = "640104200201"  # 通贵乡: outside 掌政镇
 
 
-def make_id(birth: str, seq: str = "123", region: str = "640104") -> str:
+def make_id(birth, seq: str = "123", region: str = "640104") -> str:
     """A valid 身份证 number; an odd 17th digit is a boy, an even one a girl."""
-    base = region + birth + seq
-    return base + ric.calc_check_digit(base + "0")
+    return when.id_number(birth, seq, region)
+
+
+# Birth dates relative to the suite's day (tests/when.py), written as clerks write them.
+B_ZHANG = when.born(11, 40)
+B_ZHAO = when.born(12, 100)
+B_QIAN, B_SUN = when.born(13, 10), when.born(14, 20)
+B_LI = when.born(10, 150)
+B_ZHENG = when.born(6, 300)
+B_YI, B_BING = when.born(6, 30), when.born(7, 45)
+
+
+def kids(i: int):
+    """The birth date of the i-th child of a generated ledger."""
+    return when.born(11, i)
 
 
 def xlsx(rows: list[dict], headers=TEMPLATE_HEADERS) -> bytes:
@@ -65,12 +79,12 @@ def uploads():
     return child_import.uploads_collection()
 
 
-GOOD_ID = make_id("20150304", "123")
+GOOD_ID = make_id(B_ZHANG, "123")
 MIXED = [
     child_row(  # line 2: good
         "张一",
         GOOD_ID,
-        date(2015, 3, 4),
+        B_ZHANG,
         性别="男",
         困境类别="农村留守儿童、家庭困境儿童",
         监护状况="父母双方外出务工",
@@ -79,28 +93,30 @@ MIXED = [
         监护人电话="13900000000",
     ),
     child_row("王二", GOOD_ID[:-1] + str((int(GOOD_ID[-1], 11) + 1) % 10)),  # 3: bad checksum
-    child_row("赵三", make_id("20140506", "333"), "2014-05-07"),  # 4: birth ≠ ID
-    child_row("钱四", make_id("20130101", "113"), village=TONGXI),  # 5: other township
-    child_row("孙五", make_id("20120202", "223"), 困境类别="贫困儿童"),  # 6: unknown category
+    child_row(
+        "赵三", make_id(B_ZHAO, "333"), (B_ZHAO + timedelta(days=1)).isoformat()
+    ),  # 4: birth ≠ ID
+    child_row("钱四", make_id(B_QIAN, "113"), village=TONGXI),  # 5: other township
+    child_row("孙五", make_id(B_SUN, "223"), 困境类别="贫困儿童"),  # 6: unknown category
     child_row("周六", GOOD_ID),  # 7: same number as line 2
     child_row(  # 8: born in the future
         "吴七",
         "",
-        (local_today() + timedelta(days=30)).isoformat(),
+        (clock.today() + timedelta(days=30)).isoformat(),
         性别="女",
         无身份证号码原因="无户籍",
     ),
     child_row(  # 9: good, Chinese date, village by name, high risk with reason
         "李八",
-        make_id("20160708", "124"),
-        "2016年7月8日",
+        make_id(B_LI, "124"),
+        f"{B_LI.year}年{B_LI.month}月{B_LI.day}日",
         village="",
         **{"村（居）名称": "掌政村委会", "风险等级": "高风险", "风险原因": "独自在家"},
     ),
     child_row(  # 10: good, no number, village by short name
         "郑九",
         "",
-        "2020/1/2",
+        f"{B_ZHENG.year}/{B_ZHENG.month}/{B_ZHENG.day}",
         village="",
         **{"村（居）名称": "春林村", "性别": "女", "无身份证号码原因": "尚未办理身份证号码"},
     ),
@@ -154,7 +170,7 @@ def test_preview_lists_every_bad_row_and_nothing_is_imported_until_chosen(app, u
     assert zhang.guardians[0].phone == "13900000000"
     assert zhang.created_by == "u_station" and zhang.version == 0
     li = children["李八"]
-    assert (li.gender, li.birth_date, li.place) == ("F", date(2016, 7, 8), ZHANGZHENG_VILLAGE)
+    assert (li.gender, li.birth_date, li.place) == ("F", B_LI, ZHANGZHENG_VILLAGE)
     assert (li.risk_level, li.risk_reason) == ("high", "独自在家")
     zheng = children["郑九"]
     assert (zheng.place, zheng.id_number, zheng.no_id_reason) == (CHUNLIN, None, "not_issued")
@@ -195,7 +211,7 @@ def test_chunks_imported_by_the_page_script_report_progress(app, users, monkeypa
     writer = csv.writer(buf)
     writer.writerow(["姓名", "性别", "身份证号码", "出生日期", "村（居）名称"])
     for i in range(5):
-        writer.writerow([f"孩子{i}", "", make_id(f"2015010{i + 1}", "12" + str(i)), "", "春林村"])
+        writer.writerow([f"孩子{i}", "", make_id(kids(i), "12" + str(i)), "", "春林村"])
     r = upload(c, buf.getvalue().encode("gb18030"), "台账.csv")
     assert "无误 5 行" in text(r) and "导入全部 5 行" in text(r)
     assert "<progress" in r.get_data(as_text=True)
@@ -224,7 +240,7 @@ def test_a_request_stops_claiming_rows_after_its_time_budget(app, users, monkeyp
     monkeypatch.setattr(import_view, "TIME_BUDGET", 0)
     monkeypatch.setattr(import_view, "STEP_ROWS", 1)
     c = login_as(app, users["station"])
-    rows = [child_row(f"孩子{i}", make_id(f"2015010{i + 1}", "12" + str(i))) for i in range(3)]
+    rows = [child_row(f"孩子{i}", make_id(kids(i), "12" + str(i))) for i in range(3)]
     token = token_of(upload(c, xlsx(rows)))
     progress = []
     for _ in range(3):
@@ -239,9 +255,7 @@ def test_a_request_stops_claiming_rows_after_its_time_budget(app, users, monkeyp
 def test_a_village_import_leaves_the_archives_pending_review(app, users):
     c = login_as(app, users["village"])
     headers = ("姓名", "性别", "身份证号码", "出生日期", "困境类别")
-    data = xlsx(
-        [{"姓名": "马小花", "性别": "女", "身份证号码": make_id("20180809", "222")}], headers
-    )
+    data = xlsx([{"姓名": "马小花", "性别": "女", "身份证号码": make_id(B_YI, "222")}], headers)
     r = upload(c, data)
     assert "无误 1 行" in text(r)
     r = c.post("/child_import/confirm/", data={"token": token_of(r), "mode": "all"})
@@ -256,9 +270,7 @@ def test_a_village_import_leaves_the_archives_pending_review(app, users):
 def test_a_village_user_cannot_import_into_another_village(app, users):
     c = login_as(app, users["village"])
     page = text(
-        upload(
-            c, xlsx([child_row("马小花", make_id("20180809", "222"), village=ZHANGZHENG_VILLAGE)])
-        )
+        upload(c, xlsx([child_row("马小花", make_id(B_YI, "222"), village=ZHANGZHENG_VILLAGE)]))
     )
     assert "第 2 行（马小花）" in page and "不在您的管辖范围内" in page
 
@@ -326,8 +338,8 @@ def test_labels_dates_and_defaults(app, users):
     rows = [
         {
             "姓名": "甲",
-            "身份证号码": make_id("20150304", "123").lower(),
-            "出生日期": "2015.3.4",
+            "身份证号码": make_id(B_ZHANG, "123").lower(),
+            "出生日期": f"{B_ZHANG.year}.{B_ZHANG.month}.{B_ZHANG.day}",
             "村（居）代码": CHUNLIN,
             "民族": "回",
             "户籍状况": "流动（暂住）",
@@ -340,7 +352,7 @@ def test_labels_dates_and_defaults(app, users):
         {
             "姓名": "乙",
             "性别": "女",
-            "出生日期": date(2019, 12, 31),
+            "出生日期": B_YI,
             "村（居）代码": CHUNLIN,
             "无身份证号码原因": "号码不详，待核实",
             "困境类别": "孤儿,散居孤儿；流动儿童",
@@ -348,7 +360,7 @@ def test_labels_dates_and_defaults(app, users):
         {
             "姓名": "丙",
             "性别": "男",
-            "出生日期": "20190101",
+            "出生日期": f"{B_BING:%Y%m%d}",
             "村（居）代码": CHUNLIN,
             "无身份证号码原因": "无户籍",
         },
@@ -373,7 +385,7 @@ def test_labels_dates_and_defaults(app, users):
     a, b, c, d, e, f = results
     assert [r.line for r in results] == [2, 3, 4, 5, 6, 7]
     assert a.ok and b.ok and c.ok, (a.errors, b.errors, c.errors)
-    assert a.child.id_number.endswith(make_id("20150304", "123")[-1].upper())
+    assert a.child.id_number.endswith(make_id(B_ZHANG, "123")[-1].upper())
     assert (a.child.gender, a.child.ethnicity, a.child.hukou_status) == ("M", "回族", "floating")
     assert (a.child.school_status, a.child.visit_frequency, a.child.risk_level) == (
         "kindergarten",
@@ -387,7 +399,7 @@ def test_labels_dates_and_defaults(app, users):
         "normal",
         "low",
     )
-    assert c.child.birth_date == date(2019, 1, 1)
+    assert c.child.birth_date == B_BING
     assert d.errors == ["出生日期“2019-02-30”不是有效的日期。"]
     assert any("出生日期“去年”无法识别" in m for m in e.errors)
     assert any("应为 12 位数字" in m for m in e.errors)
@@ -399,7 +411,7 @@ def test_labels_dates_and_defaults(app, users):
 
 def test_file_limits(app, users):
     header = ",".join(["姓名", "性别", "出生日期", "村（居）代码"]) + "\n"
-    body = "".join(f"孩子{i},男,2015-01-01,{CHUNLIN}\n" for i in range(child_import.MAX_ROWS + 1))
+    body = "".join(f"孩子{i},男,{B_ZHANG},{CHUNLIN}\n" for i in range(child_import.MAX_ROWS + 1))
     with pytest.raises(ImportFileError) as exc:
         parse("big.csv", (header + body).encode(), users["station"])
     assert "超过每次最多 5000 行" in exc.value.errors[0]
@@ -407,13 +419,13 @@ def test_file_limits(app, users):
         parse("empty.csv", header.encode(), users["station"])
     assert "没有可导入的数据行" in exc.value.errors[0]
     with pytest.raises(ImportFileError) as exc:
-        parse("nov.csv", "姓名,性别,出生日期\n甲,男,2015-01-01\n".encode(), users["station"])
+        parse("nov.csv", f"姓名,性别,出生日期\n甲,男,{B_ZHANG}\n".encode(), users["station"])
     assert "村（居）代码”或“村（居）名称" in exc.value.errors[0]
 
 
 def test_save_rows_reports_a_row_whose_number_was_taken_meanwhile(app, users):
     user = users["station"]
-    data = xlsx([child_row("张一", GOOD_ID), child_row("李八", make_id("20160708", "124"))])
+    data = xlsx([child_row("张一", GOOD_ID), child_row("李八", make_id(B_LI, "124"))])
     first = parse("t.xlsx", data, user)
     again = parse("t.xlsx", data, user)
     with app.test_request_context():
@@ -444,7 +456,7 @@ def test_the_page_script_imports_in_chunks_with_csrf_on(browser, live_server, us
     rows = [
         child_row(
             f"孩子{i}",
-            make_id(f"2015010{i + 1}", "12" + str(i)),
+            make_id(kids(i), "12" + str(i)),
             village="",
             **{"村（居）名称": "春林村"},
         )

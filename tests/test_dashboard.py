@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from admin_app import cases, roster
-from admin_app.documents import Child, utcnow
+from admin_app.core import clock
+from admin_app.documents import Child
 from admin_app.documents.case import Case, ChildInfo
+from tests import when
 from tests.conftest import login_as, make_allocation, make_station, make_user, text
 
 ZHANGZHENG = "640104100000"  # 掌政镇 (the station's township)
@@ -31,7 +33,7 @@ def make_child(village, name, **kw) -> Child:
     child = Child(
         name=name,
         gender=kw.pop("gender", "M"),
-        birth_date=kw.pop("birth_date", date(2015, 5, 6)),
+        birth_date=kw.pop("birth_date", when.born(11, 200)),
         no_id_reason="not_issued",
         risk_reason="父母长期外出" if kw.get("risk_level") == "high" else None,
         **kw,
@@ -48,7 +50,7 @@ def new_case(user, reported_at=None, step=None):
         user,
         channel="hotline",
         child_info=ChildInfo(name="小明", gender="M", age=9),
-        reported_at=reported_at or utcnow(),
+        reported_at=reported_at or clock.now(),
         summary="邻居报告",
     )
     if step:  # a closed case: set straight in the database (the flow has its own tests)
@@ -91,7 +93,7 @@ def place_data(users):
 
     tonggui = make_user("u_tonggui", "station", TONGGUI)
     new_case(users["station"])
-    new_case(users["station"], reported_at=utcnow() - timedelta(days=400))  # before 12 months
+    new_case(users["station"], reported_at=clock.now() - timedelta(days=400))  # before 12 months
     new_case(users["station"], step="consult_closed")
     new_case(tonggui)
     return users

@@ -13,14 +13,14 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document as open_docx
 from lxml import etree
 
 from admin_app import archive, cases, referrals, visits, word
-from admin_app.documents import AuditEntry, DomainError, utcnow
+from admin_app.core import clock
+from admin_app.documents import AuditEntry, DomainError
 from admin_app.documents.case import (
     Case,
     ChildInfo,
@@ -32,7 +32,6 @@ from admin_app.documents.case import (
 from tests.conftest import login_as, make_user, text
 from tests.test_visits import make_child, visit_data
 
-TZ = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "甲&乙 <b>粗体</b> x > y {{ x }} {% if %} {%p endfor %}\n第二行\r\n第三行 "
 LONG_HOSTILE = (HOSTILE * 60)[:2997] + "（完）"  # 3,000 characters, more than a form allows
@@ -80,7 +79,7 @@ def full_case(app, users):
     u = users["station"]
     child = make_child(name="张小明")
     c = login_as(app, u)
-    reported = datetime.now(TZ).replace(second=0, microsecond=0) - timedelta(hours=2)
+    reported = clock.local_now().replace(second=0, microsecond=0) - timedelta(hours=2)
     r = c.post("/mandatory_reports/new/", data=report_form(reported))
     assert r.status_code == 302, text(r)
     report = MandatoryReport.objects.get()
@@ -102,7 +101,7 @@ def full_case(app, users):
     ):
         cases.advance(case, to, u, **kw)
     ref = Referral(
-        referred_on=datetime.now(TZ).date(),
+        referred_on=clock.today(),
         child_info=case.child_info,
         reason="需要心理疏导 {{ reason }}",
         unit_name="兴庆区心理服务中心",
@@ -118,7 +117,7 @@ def full_case(app, users):
     cases.add_conference(
         case,
         Conference(
-            held_on=datetime.now(TZ).date(),
+            held_on=clock.today(),
             parties=["police", "education"],
             people="派出所刘警官、学校王老师",
             decisions="由派出所出具告诫书 <告诫书>；\n学校关注孩子情绪",
@@ -164,7 +163,7 @@ def test_archiving_stores_the_dossier(app, users, archived):
     assert (
         body.index("未成年人保护个案卷宗") < body.index("卷内目录") < body.index("一、案件基本情况")
     )
-    today = word.cn_day(datetime.now(TZ))
+    today = word.cn_day(clock.local_now())
     for value in (
         case.number,
         "张小明",
@@ -273,7 +272,7 @@ def test_download_is_scoped_and_logged(app, users, archived):
         users["station"],
         channel="hotline",
         child_info=ChildInfo(name="小红"),
-        reported_at=utcnow(),
+        reported_at=clock.now(),
     )
     assert station.get(f"/cases/dossier/?id={open_case.pk}").status_code == 404
     assert AuditEntry.objects(action="download", detail="下载案卷").count() == 2
@@ -292,7 +291,7 @@ def test_archived_case_and_dossier_are_read_only(app, users, archived):
     with pytest.raises(DomainError, match="只读"):
         referrals.set_status(ref, "closed", u)
     c = login_as(app, u)
-    form = report_form(datetime.now(TZ) - timedelta(hours=1))
+    form = report_form(clock.local_now() - timedelta(hours=1))
     form.pop("open_case")
     version = str(MandatoryReport.objects.get(pk=report.pk).version or 0)
     r = c.post(

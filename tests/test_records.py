@@ -11,6 +11,7 @@ from admin_app.documents.records import (
     Volunteer,
     WorkPlan,
 )
+from tests import when
 from tests.conftest import login_as, make_user, text
 
 FORMS = {
@@ -93,7 +94,9 @@ def test_station_keeps_a_record_the_county_reads_and_others_do_not(app, users, e
 
 def test_future_dates_and_hostile_text(app, users):
     c = login_as(app, users["station"])
-    r = c.post("/publicity/new/", data={**FORMS["publicity"][1], "held_on": "2099-01-01"})
+    r = c.post(
+        "/publicity/new/", data={**FORMS["publicity"][1], "held_on": when.days_ahead(1).isoformat()}
+    )
     assert "日期不能晚于今天" in text(r) and "科学育儿 &amp; &lt;安全&gt;" in r.get_data(
         as_text=True
     )

@@ -31,6 +31,7 @@ from admin_app.documents import (
 from admin_app.documents.case import Case, ChildInfo, Referral
 from admin_app.documents.records import CommunityActivity, HalfYearReport, PublicityEvent
 
+from . import when
 from .conftest import login_as, make_allocation, make_station, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def child(village, name, categories, risk="low", school="in_school", created=Non
     c = Child(
         name=name,
         gender="M",
-        birth_date=date(2015, 5, 6),
+        birth_date=when.born(11, 200),
         no_id_reason="not_issued",
         categories=categories,
         risk_level=risk,

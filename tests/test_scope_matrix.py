@@ -43,6 +43,7 @@ from stdnum.cn import ric
 from admin_app import archive, cases, roster
 from admin_app.auth import PUBLIC_ENDPOINTS
 from admin_app.child_import import TEMPLATE_HEADERS, uploads_collection
+from admin_app.core import clock
 from admin_app.crypto import encrypt
 from admin_app.documents import (
     Allocation,
@@ -55,10 +56,8 @@ from admin_app.documents import (
     TransferTrace,
     User,
     VisitBook,
-    utcnow,
 )
 from admin_app.documents.attachment import Attachment
-from admin_app.documents.base import TZ, local_today
 from admin_app.documents.case import (
     Case,
     ChildInfo,
@@ -79,6 +78,7 @@ from admin_app.documents.records import (
     WorkPlan,
 )
 from admin_app.views.cases import CaseView
+from tests import when
 from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
 
 # --------------------------------------------------------------------------------------
@@ -211,6 +211,7 @@ PAGES = {
     "child_import": ARCHIVE_EDITORS,  # 导入儿童台账 (section 11)
     "reports": RECORD_KEEPERS + SUPERVISORS,  # 工作报告 (section 14)
     "bulletins": RECORD_KEEPERS + SUPERVISORS,  # 上墙材料 (section 15)
+    "holiday_years": ("province",),  # 放假调休安排: the province's alone (section 17)
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -311,21 +312,33 @@ RECORDS = [
         "children",
         SANYING_VILLAGE,
         "三营甲",
-        ("童三营甲", id_number("640402", "2013-06-08", "221"), "MARK-CHILDADDR-SANYING"),
+        (
+            "童三营甲",
+            id_number("640402", when.born(13, 30).isoformat(), "221"),
+            "MARK-CHILDADDR-SANYING",
+        ),
     ),
     Rec(
         "child_tonggui",
         "children",
         TONGXI,
         "通贵乙",
-        ("童通贵乙", id_number("640104", "2014-07-09", "332"), "MARK-CHILDADDR-TONGGUI"),
+        (
+            "童通贵乙",
+            id_number("640104", when.born(12, 60).isoformat(), "332"),
+            "MARK-CHILDADDR-TONGGUI",
+        ),
     ),
     Rec(
         "child_chunlin",
         "children",
         CHUNLIN,
         "春林丙",
-        ("童春林丙", id_number("640104", "2015-08-10", "443"), "MARK-CHILDADDR-CHUNLIN"),
+        (
+            "童春林丙",
+            id_number("640104", when.born(11, 90).isoformat(), "443"),
+            "MARK-CHILDADDR-CHUNLIN",
+        ),
     ),
     # Inside 掌政镇 but outside the village user's 春林村委会.
     Rec(
@@ -333,7 +346,11 @@ RECORDS = [
         "children",
         ZHANGZHENG_VILLAGE,
         "掌政丁",
-        ("童掌政丁", id_number("640104", "2016-09-11", "554"), "MARK-CHILDADDR-ZHANGZHENG"),
+        (
+            "童掌政丁",
+            id_number("640104", when.born(10, 120).isoformat(), "554"),
+            "MARK-CHILDADDR-ZHANGZHENG",
+        ),
     ),
 ]
 
@@ -342,7 +359,7 @@ RECORDS = [
 # (plus one unit of the county, listed to its stations). Labels: the child's name first
 # (each view lists it), then what else betrays the record: the case number, an anonymous
 # reporter's name and contact, marks in the texts.
-CASE_YEAR = local_today().year
+CASE_YEAR = clock.today().year
 CASE_TOWNSHIPS = [  # (key, place, short name): far away, next door, at home
     ("sanying", SANYING, "三营"),
     ("tonggui", TONGGUI, "通贵"),
@@ -469,7 +486,7 @@ RECORD_EDITED = {
 
 def record_values(ep: str, labels: tuple[str, ...], reached: int = 5) -> dict:
     """A work record's fields, its identifying texts in `labels` (first: the listed one)."""
-    today = local_today()
+    today = clock.today()
     first, second = labels[0], labels[1]
     third = labels[2] if len(labels) > 2 else "—"
     return {
@@ -764,7 +781,7 @@ def _user(rec: Rec, role: str) -> User:
         username=rec.search,
         display_name=rec.labels[0],
         role=role,
-        locked_until=utcnow() + timedelta(hours=1),
+        locked_until=clock.now() + timedelta(hours=1),
         failed_logins=0,
     )
     user.set_place(rec.place)
@@ -808,7 +825,7 @@ def _child(rec: Rec) -> tuple[Child, Attachment]:
         categories=["left_behind"],
         guardianship="both_away",
         review_status="pending",
-        review_due=local_today() + timedelta(days=7),
+        review_due=clock.today() + timedelta(days=7),
         photo_ids=[str(photo_id)],
         created_by="seed",
     )
@@ -852,7 +869,7 @@ def _case_records(app, docs: dict) -> None:
                 workers[rec.place],
                 channel="hotline",
                 child_info=_child_info(rec.labels[0]),
-                reported_at=utcnow() - timedelta(hours=2),
+                reported_at=clock.now() - timedelta(hours=2),
                 summary=rec.labels[2],
                 serious_harm=True,
             )
@@ -867,7 +884,7 @@ def _case_records(app, docs: dict) -> None:
                     reporter_contact_enc=encrypt(rec.labels[2]),
                     reporter_identity="community",
                     report_method="phone",
-                    reported_at=utcnow() - timedelta(hours=3),
+                    reported_at=clock.now() - timedelta(hours=3),
                     scene=rec.labels[3],
                     account="邻居听到哭喊",
                 )
@@ -875,18 +892,18 @@ def _case_records(app, docs: dict) -> None:
             doc = HelpRequest(location=rec.labels[0], account=rec.labels[2])
         elif rec.endpoint == "referrals":
             doc = Referral(
-                referred_on=local_today() - timedelta(days=20),
+                referred_on=clock.today() - timedelta(days=20),
                 reason=rec.labels[2],
                 unit_name=rec.labels[0],
                 status="sent",
-                feedback_due=local_today() - timedelta(days=10),
-                status_log=[{"at": utcnow(), "by": "seed", "status": "sent", "note": "转介"}],
+                feedback_due=clock.today() - timedelta(days=10),
+                status_log=[{"at": clock.now(), "by": "seed", "status": "sent", "note": "转介"}],
             )
         else:
             doc = ReceivingUnit(name=rec.labels[0], kind="police", address=rec.labels[1])
         if rec.endpoint in FORMS:
             doc.child_info = _child_info(child_name(rec))
-            doc.filled_by, doc.filled_on = "李娟", local_today()
+            doc.filled_by, doc.filled_on = "李娟", clock.today()
         doc.set_place(rec.place)
         doc.save()
         docs[rec.name] = doc
@@ -1131,7 +1148,7 @@ def local_minute(value: datetime, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     """A stored (UTC) time as a form takes it: Ningxia time."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(TZ).strftime(fmt)
+    return value.astimezone(clock.TZ).strftime(fmt)
 
 
 def form_fields(ep: str, doc) -> dict:
@@ -1206,12 +1223,12 @@ def form_for(route: Route, ep: str, doc, role: str):
         "advance": lambda: {"id": pk, "to": "classified", "klass": "report", "note": "EDITED"},
         "first_visit": lambda: {
             "id": pk,
-            "at": (datetime.now(TZ) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
+            "at": (clock.local_now() - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
             "note": "EDITED",
         },
         "conference": lambda: {
             "id": pk,
-            "held_on": local_today().isoformat(),
+            "held_on": clock.today().isoformat(),
             "parties": ["police", "education"],
             "people": "EDITED",
             "decisions": "EDITED",
@@ -1566,14 +1583,15 @@ def create_data(ep: str, place: str, username: str) -> dict:
             "active": "y",
         }
     if ep == "children":
-        number = id_number("640104", "2012-01-02", "665")
+        birth = when.born(14, 10).isoformat()
+        number = id_number("640104", birth, "665")
         return {
             "village": place,
             "name": username,
             "gender": "M",
             "id_number": number,
             "no_id_reason": "",
-            "birth_date": "2012-01-02",
+            "birth_date": birth,
             "ethnicity": "汉族",
             "hukou_status": "local",
             "school_status": "in_school",
@@ -1584,8 +1602,8 @@ def create_data(ep: str, place: str, username: str) -> dict:
             "visit_frequency": "quarterly",
             "status": "active",
         }
-    now = local_minute(utcnow() - timedelta(hours=1))
-    today = local_today().isoformat()
+    now = local_minute(clock.now() - timedelta(hours=1))
+    today = clock.today().isoformat()
     if ep == "cases":
         return {
             "channel": "hotline",
@@ -1931,6 +1949,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= {f"{ep}.{e}" for ep in LIGHT_EPS for e in LIGHT_CLOSED}  # section 13
     covered |= REPORT_ENDPOINTS | BULLETIN_ENDPOINTS  # sections 14 and 15
     covered |= PUBLICITY_PHOTO_ENDPOINTS  # section 16
+    covered |= HOLIDAY_ENDPOINTS  # section 17
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -1988,7 +2007,7 @@ VISIT_RECORDERS = ARCHIVE_EDITORS
 
 def visit_posts(child_id: str) -> dict[str, dict]:
     """A valid form for every POST of the visits page (so only the scope can stop it)."""
-    today = local_today()
+    today = clock.today()
     return {
         "/visits/record/": {
             "child": child_id,
@@ -2070,7 +2089,7 @@ CHILD_IMPORT_ENDPOINTS = {
     "child_import.cancel",
     "child_import.confirm",
 }
-IMPORTED = ("童导入戊", id_number("640104", "2011-04-05", "771"))
+IMPORTED = ("童导入戊", id_number("640104", when.born(15, 150).isoformat(), "771"))
 
 
 def ledger(rows: list[dict]) -> bytes:
@@ -2299,7 +2318,7 @@ def archive_case(world, key: str) -> Case:
     )
     case.reload()
     worker = User.objects.get(username=f"worker_{key}")
-    cases.record_first_visit(case, utcnow() - timedelta(hours=1), worker, "已家访")
+    cases.record_first_visit(case, clock.now() - timedelta(hours=1), worker, "已家访")
     for to, kw in (
         ("classified", {"klass": "help"}),
         ("assessed", {"harm": "none", "risk": "low"}),
@@ -2413,7 +2432,7 @@ def assert_number(text: str, n: int, shown: bool, where: str) -> None:
 
 
 def station_period() -> dict:
-    today = local_today()
+    today = clock.today()
     return {"kind": "H1" if today.month <= 6 else "H2", "year": str(today.year)}
 
 
@@ -2468,7 +2487,7 @@ def test_county_filing_only_inside(app, world, role):
     outside is 404 with nothing of it; the station's own routes are not theirs."""
     client = sign_in(app, role)
     before, counts = snapshot(world), record_counts()
-    year = str(local_today().year)
+    year = str(clock.today().year)
 
     def filing(county: str) -> dict:
         return {
@@ -2577,7 +2596,7 @@ def test_publicity_photos_stay_in_their_place(app, role):
     from admin_app.documents.records import PublicityEvent
 
     owner = make_user("sy_clerk", "station", SANYING)
-    event = PublicityEvent(held_on=date(2026, 6, 1), kind="law_policy", location="MARK-PUB-PHOTO")
+    event = PublicityEvent(held_on=clock.today(), kind="law_policy", location="MARK-PUB-PHOTO")
     event.set_place(SANYING)
     event.save()
     png = b"\x89PNG\r\n\x1a\n" + b"MARK-PHOTO-BYTES"
@@ -2593,3 +2612,58 @@ def test_publicity_photos_stay_in_their_place(app, role):
     assert r.status_code in (302, 403)
     assert Attachment.objects.count() == 1
     assert PublicityEvent.objects.get(pk=event.pk).photo_ids == [str(att.pk)]
+
+
+# --------------------------------------------------------------------------------------
+# 17. 放假调休安排: one record per year for all Ningxia, kept by the province. Every other
+# role gets 403 on every route (FORBIDDEN, section 8); here the province's own routes work
+# and a guessed year or a malformed id finds nothing.
+# --------------------------------------------------------------------------------------
+HOLIDAY_ENDPOINTS = {
+    f"holiday_years.{e}"
+    for e in (
+        "index_view",
+        "create_view",
+        "edit_view",
+        "details_view",
+        "delete_view",
+        "action_view",
+        "export",
+        "ajax_lookup",
+        "ajax_update",
+        "api_file_view",
+    )
+}
+
+
+def test_holiday_arrangement_routes_of_the_province(app):
+    from admin_app.documents.calendar import HolidayYear
+
+    client = sign_in(app, "province")
+    year = clock.today().year + 1
+    entry = {
+        "id": str(year),
+        "source": "MARK-HOLIDAY",
+        "holidays-0-name": "元旦",
+        "holidays-0-first_day": f"{year}-01-01",
+        "holidays-0-last_day": f"{year}-01-01",
+    }
+    assert client.get("/holiday_years/new/").status_code == 200
+    assert client.post("/holiday_years/new/", data=entry).status_code == 302
+    assert "MARK-HOLIDAY" in client.get("/holiday_years/").get_data(as_text=True)
+    assert "MARK-HOLIDAY" in client.get(f"/holiday_years/details/?id={year}").get_data(as_text=True)
+    assert client.get(f"/holiday_years/edit/?id={year}").status_code == 200
+    assert "MARK-HOLIDAY" in client.get("/holiday_years/export/csv/").get_data(as_text=True)
+    for bad in (*BAD_IDS.values(), str(year + 5)):
+        assert client.get("/holiday_years/details/", query_string={"id": bad}).status_code in (
+            302,
+            404,
+        )
+    for closed in ("/holiday_years/ajax/lookup/", "/holiday_years/api/file/"):
+        assert client.get(closed).status_code in (400, 404)
+    assert client.post("/holiday_years/ajax/update/").status_code in (400, 404)
+    r = client.post("/holiday_years/action/", data={"action": "delete", "rowid": str(year)})
+    assert r.status_code == 302 and HolidayYear.objects.count() == 0
+    client.post("/holiday_years/new/", data=entry)
+    r = client.post("/holiday_years/delete/", data={"id": str(year)})
+    assert r.status_code == 302 and HolidayYear.objects.count() == 0

@@ -1,5 +1,8 @@
 """用户管理: accounts only inside one's own place, roles only at or below one's own."""
 
+from datetime import timedelta
+
+from admin_app.core import clock
 from admin_app.documents import User
 from tests.conftest import PASSWORD, AuthActions, login_as, text
 
@@ -122,7 +125,7 @@ def test_deactivating_logs_the_user_out(app, users):
 
 def test_reset_password_and_unlock(app, users):
     target = users["station"]
-    User.objects(pk=target.pk).update(set__locked_until=__import__("datetime").datetime(2099, 1, 1))
+    User.objects(pk=target.pk).update(set__locked_until=clock.now() + timedelta(days=30))
     c = login_as(app, users["county"])
     r = c.post("/users/action/", data={"action": "unlock", "rowid": str(target.pk)})
     assert r.status_code == 302

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from admin_app import archive, roster, visits
-from admin_app.documents import AuditEntry, Child, DomainError, VisitBook, local_today
+from admin_app.core import clock
+from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
+from tests import when
 from tests.conftest import login_as, make_user, text
 
 ZHANGZHENG = "640104100000"  # 掌政镇
@@ -19,7 +21,7 @@ def make_child(village=CHUNLIN, name="张小明", frequency="monthly", **kw) -> 
     child = Child(
         name=name,
         gender=kw.pop("gender", "M"),
-        birth_date=kw.pop("birth_date", date(2015, 5, 6)),
+        birth_date=kw.pop("birth_date", when.born(11, 40)),
         no_id_reason="not_issued",
         visit_frequency=frequency,
         **kw,
@@ -41,7 +43,7 @@ def book(child) -> VisitBook | None:
 
 def visit_data(**kw) -> dict:
     data = {
-        "date": local_today(),
+        "date": clock.today(),
         "kind": "regular",
         "visitors": "王主任、李社工",
         "guardianship": "祖母监护，照料到位",
@@ -61,7 +63,7 @@ def visit_data(**kw) -> dict:
 def visit_form(child, **kw) -> dict:
     form = {
         "child": str(child.pk),
-        "visit-date": local_today().isoformat(),
+        "visit-date": clock.today().isoformat(),
         "visit-kind": "regular",
         "visit-visitors": "王主任",
         "visit-guardianship": "监护到位",
@@ -83,47 +85,74 @@ def station():
     return make_user("zz_station", "station", ZHANGZHENG, display_name="掌政督导员")
 
 
-# ---- the year plan ----
-def test_year_plan_is_monthly_from_the_given_date_and_not_repeated(station):
+# ---- the year plan: by calendar period (每月一次 = once in every calendar month) ----
+def at(time_travel, text: str) -> None:
+    """Put the clock at a Beijing time (a test about a calendar of its own)."""
+    time_travel.move_to(when.beijing(text))
+
+
+def test_monthly_plan_is_once_in_every_month_on_the_same_day_clamped(station, time_travel):
+    at(time_travel, "2027-12-03 10:00")  # planning 2028, a leap year, from 31 January
     child = make_child(frequency="monthly")
-    today = date(2030, 3, 1)
-    added = visits.make_year_plan(child, 2030, station, start=date(2030, 3, 1), today=today)
-    expected = [date(2030, 3, 1) + timedelta(days=30 * i) for i in range(11)]
-    assert added == expected
-    assert added[-1] == date(2030, 12, 26)
-    assert [p.due for p in book(child).plan] == expected
+    added = visits.make_year_plan(child, 2028, station, start=date(2028, 1, 31))
+    last_days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    assert added == [date(2028, m, last_days[m - 1]) for m in range(1, 13)]
+    assert [p.due for p in book(child).plan] == added
     assert book(child).place_path == child.place_path
-    assert row_of(station, child)["next_visit"] == "2030-03-01"
+    assert row_of(station, child)["next_visit"] == "2028-01-31"
     assert row_of(station, child)["last_visit"] is None
-    # Generating again, even from a day later, adds nothing: those dates are planned.
-    assert visits.make_year_plan(child, 2030, station, today=date(2030, 3, 2)) == []
-    assert len(book(child).plan) == 11
+    # Generating again, from 1 January this time, adds nothing: every month is planned.
+    assert visits.make_year_plan(child, 2028, station) == []
+    assert len(book(child).plan) == 12
     entry = archive.history(child.pk)[0]
     assert entry["action"] == "计划走访"
-    assert "2030年3月1日" in entry["changes"]["计划走访日期"][1]
+    assert "2028年2月29日" in entry["changes"]["计划走访日期"][1]
     assert AuditEntry.objects(target_id=str(child.pk), action="update").count() == 1
 
 
-def test_year_plan_follows_the_frequency_and_the_last_visit(station):
+@pytest.mark.parametrize(
+    ("frequency", "count", "months"),
+    [
+        ("monthly", 12, set(range(1, 13))),
+        ("quarterly", 4, {1, 4, 7, 10}),
+        ("halfyear", 2, {1, 7}),
+        ("biweekly", 24, set(range(1, 13))),
+        ("weekly", 53, set(range(1, 13))),  # 1 January + 52 weeks is still in the year
+    ],
+)
+def test_next_years_plan_by_frequency(station, frequency, count, months):
+    year = clock.today().year + 1
+    child = make_child(frequency=frequency)
+    added = visits.make_year_plan(child, year, station)
+    assert len(added) == count
+    assert {d.month for d in added} == months
+    assert all(d.year == year for d in added) and added[0] == date(year, 1, 1)
+    if frequency == "biweekly":  # twice a month, on the 1st and the 16th
+        assert {d.day for d in added} == {1, 16}
+    if frequency in ("monthly", "quarterly", "halfyear"):
+        assert {d.day for d in added} == {1}
+
+
+def test_year_plan_follows_the_frequency_and_the_last_visit(station, time_travel):
+    at(time_travel, "2030-02-10 09:00")
     child = make_child(frequency="quarterly")
-    today = date(2030, 2, 10)
-    visits.record_visit(child, visit_data(date=date(2030, 2, 1)), station, today=today)
-    added = visits.make_year_plan(child, 2030, station, today=today)
-    # The first planned visit comes one interval (91 days) after the last visit.
-    assert added == [date(2030, 5, 3), date(2030, 8, 2), date(2030, 11, 1)]
+    visits.record_visit(child, visit_data(date=date(2030, 2, 1)), station)
+    added = visits.make_year_plan(child, 2030, station)
+    # The first planned visit comes one quarter after the last visit, on the same day.
+    assert added == [date(2030, 5, 1), date(2030, 8, 1), date(2030, 11, 1)]
     with pytest.raises(DomainError) as err:
-        visits.make_year_plan(child, 2029, station, today=today)
+        visits.make_year_plan(child, 2029, station)
     assert err.value.field == "year"
 
 
 def test_year_plan_button(app, station):
     child = make_child(frequency="weekly")
     c = login_as(app, station)
-    year = local_today().year
+    year = clock.today().year
     r = c.post("/visits/plan/", data={"child": str(child.pk), "year-year": str(year)})
     assert r.status_code == 302
     plan = book(child).plan
-    assert plan and plan[0].due == local_today()
+    assert plan and plan[0].due == clock.today()
     assert all(p.due.year == year for p in plan)
     page = text(c.get(f"/visits/?child={child.pk}"))
     assert f"已生成{year}年度走访计划" in page
@@ -134,7 +163,7 @@ def test_year_plan_button(app, station):
 def test_extra_planned_visit(app, station):
     child = make_child()
     c = login_as(app, station)
-    due = local_today() + timedelta(days=5)
+    due = clock.today() + timedelta(days=5)
     r = c.post(
         "/visits/add/",
         data={
@@ -159,7 +188,7 @@ def test_extra_planned_visit(app, station):
     assert archive.history(child.pk)[0]["note"] == "临时增加：邻居反映无人照看"
 
     # A date in the past is refused next to the field, with what was typed kept.
-    past = local_today() - timedelta(days=1)
+    past = clock.today() - timedelta(days=1)
     r = c.post(
         "/visits/add/",
         data={"child": str(child.pk), "plan-due": past.isoformat(), "plan-kind": "ad_hoc"},
@@ -173,7 +202,7 @@ def test_extra_planned_visit(app, station):
 # ---- recording a visit ----
 def test_record_visit_marks_the_plan_done_and_sets_the_roster_dates(app, station):
     child = make_child()
-    today = local_today()
+    today = clock.today()
     soon = visits.add_planned(child, today + timedelta(days=3), "regular", "", station)
     later = visits.add_planned(child, today + timedelta(days=40), "regular", "", station)
     c = login_as(app, station)
@@ -205,17 +234,17 @@ def test_record_visit_marks_the_plan_done_and_sets_the_roster_dates(app, station
 
 def test_a_visit_does_not_fulfil_a_plan_more_than_a_week_later(station):
     child = make_child()
-    today = date(2030, 3, 1)
-    visits.add_planned(child, date(2030, 3, 20), "regular", "", station, today=today)
-    visits.record_visit(child, visit_data(date=today), station, today=today)
+    later = when.days_ahead(19)
+    visits.add_planned(child, later, "regular", "", station)
+    visits.record_visit(child, visit_data(date=when.today()), station)
     assert book(child).plan[0].done_by is None
-    assert row_of(station, child)["next_visit"] == "2030-03-20"
+    assert row_of(station, child)["next_visit"] == later.isoformat()
 
 
 def test_future_visit_date_is_refused_with_the_typed_values_kept(app, station):
     child = make_child()
     c = login_as(app, station)
-    tomorrow = local_today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     r = c.post(
         "/visits/record/",
         data=visit_form(child, date=tomorrow.isoformat(), visitors="马儿童主任"),
@@ -237,11 +266,12 @@ def test_visit_form_messages_are_chinese(app, station):
     )
     assert r.status_code == 200
     page = text(r)
-    assert "日期格式不正确" in page and "请填写走访人员。" in page
+    assert "“2026-13-45”不是有效的日期，请核对年、月、日。" in page
+    assert "无法识别“明天”：请按“年-月-日”填写" in page and "请填写走访人员。" in page
     assert "Not a valid" not in page and "This field" not in page
     r = c.post("/visits/record/", data=visit_form(child, guardianship="", study=""))
     assert "请至少填写监护、生活、学习、健康情况中的一项走访发现。" in text(r)
-    yesterday = local_today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     r = c.post("/visits/record/", data=visit_form(child, next_visit=yesterday.isoformat()))
     assert "下次走访日期须晚于本次走访日期。" in text(r)
     assert book(child) is None
@@ -304,7 +334,7 @@ def test_risk_reassessment_on_a_stale_archive_saves_nothing(station):
 # ---- scope and roles ----
 def test_a_child_of_another_township_is_not_found(app, station):
     other = make_child(village=TONGXI, name="通贵儿童")
-    visits.add_planned(other, local_today() + timedelta(days=3), "regular", "", station)
+    visits.add_planned(other, clock.today() + timedelta(days=3), "regular", "", station)
     before_plan = [p.to_mongo().to_dict() for p in book(other).plan]
     before_history = archive.history(other.pk)
     tonggui = make_user("tg_station", "station", TONGGUI)
@@ -317,10 +347,10 @@ def test_a_child_of_another_township_is_not_found(app, station):
     assert "通贵儿童" not in page
     posts = {
         "/visits/record/": visit_form(other),
-        "/visits/plan/": {"child": str(other.pk), "year-year": str(local_today().year)},
+        "/visits/plan/": {"child": str(other.pk), "year-year": str(clock.today().year)},
         "/visits/add/": {
             "child": str(other.pk),
-            "plan-due": (local_today() + timedelta(days=9)).isoformat(),
+            "plan-due": (clock.today() + timedelta(days=9)).isoformat(),
             "plan-kind": "ad_hoc",
         },
     }
@@ -364,10 +394,10 @@ def test_county_reads_but_does_not_record(app, station):
     before = book(child).to_mongo().to_dict()
     for url, data in {
         "/visits/record/": visit_form(child),
-        "/visits/plan/": {"child": str(child.pk), "year-year": str(local_today().year)},
+        "/visits/plan/": {"child": str(child.pk), "year-year": str(clock.today().year)},
         "/visits/add/": {
             "child": str(child.pk),
-            "plan-due": (local_today() + timedelta(days=2)).isoformat(),
+            "plan-due": (clock.today() + timedelta(days=2)).isoformat(),
             "plan-kind": "ad_hoc",
         },
     }.items():

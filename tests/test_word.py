@@ -66,7 +66,7 @@ def help_request(**kw):
     values = dict(
         child_info=child(),
         location="春林村村口",
-        occurred_at=datetime(2026, 11, 20, 17, 30),
+        occurred_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),  # 17:30 in Ningxia
         account=ACCOUNT,
         perpetrator=perpetrator(),
         attachment_note="照片2张（手臂淤青）",
@@ -88,7 +88,7 @@ def mandatory_report(**kw):
         reported_at=datetime(2026, 11, 29, 6, 5, tzinfo=UTC),  # 14:05 in Ningxia
         child_info=child(),
         scene="春林村村口",
-        occurred_at=datetime(2026, 11, 20, 17, 30),
+        occurred_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),  # 17:30 in Ningxia
         account=ACCOUNT,
         perpetrator=perpetrator(),
         physical_state="左臂淤青",
@@ -350,8 +350,14 @@ def test_dates_and_times_read_as_on_paper():
     assert blank["occurred_at"] == word.BLANK_WHEN
     assert blank["filled_on"] == word.BLANK_DATE
     assert blank["scene"] == word.BLANK and blank["scene"].strip() == ""
-    day_only = word.help_request_context(help_request(occurred_at=datetime(2026, 11, 20)), user())
-    assert day_only["occurred_at"] == "2026年11月20日"
+    # An approximate time in words goes beside the exact one, or stands alone.
+    noted = word.help_request_context(help_request(occurred_note="晚8时许"), user())
+    assert noted["occurred_at"] == "2026年11月20日 17时30分（晚8时许）"
+    words_only = help_request(occurred_at=None, occurred_note="上周五傍晚")
+    assert word.help_request_context(words_only, user())["occurred_at"] == "上周五傍晚"
+    # Midnight in Ningxia is a time like any other (16:00 UTC the day before).
+    midnight = help_request(occurred_at=datetime(2026, 11, 19, 16, 0, tzinfo=UTC))
+    assert word.help_request_context(midnight, user())["occurred_at"] == "2026年11月20日 00时00分"
     assert word.referral_context(referral(), user())["referred_on"] == "2026年11月29日"
 
 

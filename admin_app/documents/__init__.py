@@ -2,7 +2,7 @@
 
 from .attachment import Attachment
 from .audit import AUDIT_ACTIONS, AuditEntry
-from .base import DomainError, ScopedDocument, local_today, utcnow
+from .base import DomainError, ScopedDocument
 from .child import (
     Benefit,
     Child,
@@ -36,7 +36,6 @@ __all__ = [
     "VisitBook",
     "VisitRecord",
     "check_id_number",
-    "local_today",
     "mask_id",
     "mask_phone",
     "AUDIT_ACTIONS",
@@ -51,5 +50,4 @@ __all__ = [
     "User",
     "check_password_strength",
     "station_name",
-    "utcnow",
 ]

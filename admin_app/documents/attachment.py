@@ -2,7 +2,7 @@
 
 from mongoengine import BinaryField, DateTimeField, Document, IntField, ListField, StringField
 
-from .base import utcnow
+from ..core import clock
 
 
 class Attachment(Document):
@@ -19,6 +19,6 @@ class Attachment(Document):
     data = BinaryField(required=True)
     note = StringField(max_length=200)
     uploaded_by = StringField()
-    uploaded_at = DateTimeField(default=utcnow)
+    uploaded_at = DateTimeField(default=clock.now)
 
     meta = {"collection": "attachments"}

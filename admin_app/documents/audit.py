@@ -3,7 +3,8 @@
 from mongoengine import DateTimeField, DictField, Document, ListField, StringField
 from mongoengine.errors import OperationError
 
-from .base import ScopedQuerySet, utcnow
+from ..core import clock
+from .base import ScopedQuerySet
 
 AUDIT_ACTIONS = (
     ("login", "登录"),
@@ -25,7 +26,7 @@ AUDIT_ACTIONS = (
 class AuditEntry(Document):
     """Who did what, when, to which record, from where. Written once, never changed."""
 
-    at = DateTimeField(default=utcnow, required=True)
+    at = DateTimeField(default=clock.now, required=True)
     actor = StringField()  # user name, or the name typed at a failed log-in
     actor_role = StringField()
     action = StringField(required=True, choices=[a for a, _ in AUDIT_ACTIONS])

@@ -1,23 +1,10 @@
 """What every record that belongs to a place shares: its place, scope path and version."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
-
 from mongoengine import DateTimeField, Document, IntField, ListField, StringField
 from mongoengine.queryset import QuerySet
 
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC (stored as such, shown in Asia/Shanghai)."""
-    return datetime.now(UTC)
-
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def local_today() -> date:
-    """Today in Ningxia (Asia/Shanghai)."""
-    return datetime.now(TZ).date()
+from ..core import clock
+from ..core.errors import DomainError  # noqa: F401 - re-exported: documents raise it
 
 
 class ScopedQuerySet(QuerySet):
@@ -61,8 +48,8 @@ class ScopedDocument(Document):
     place = StringField(required=True)
     place_path = ListField(StringField(), required=True)
     version = IntField(default=0)
-    created_at = DateTimeField(default=utcnow)
-    updated_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
     created_by = StringField()
     updated_by = StringField()
 
@@ -84,12 +71,3 @@ class ScopedDocument(Document):
         from .place import Place
 
         return Place.full_name_of(self.place)
-
-
-class DomainError(Exception):
-    """A rule of the domain was broken; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field

@@ -19,7 +19,8 @@ from mongoengine import (
     StringField,
 )
 
-from .base import DomainError, ScopedDocument, utcnow
+from ..core import clock
+from .base import DomainError, ScopedDocument
 from .constants import (
     CASE_CHANNELS,
     CASE_CLASSES,
@@ -66,6 +67,7 @@ class HelpRequest(ScopedDocument):
     child_info = EmbeddedDocumentField(ChildInfo, required=True)
     location = StringField(max_length=200)  # 地点
     occurred_at = DateTimeField()  # 时间
+    occurred_note = StringField(max_length=50)  # the time in words when not exact: 晚8时许
     account = StringField(max_length=TEXT)  # 具体经过
     perpetrator = EmbeddedDocumentField(Perpetrator)
     attachment_note = StringField(max_length=TEXT)  # 附件（文字记录、图片等相关证明）
@@ -93,9 +95,11 @@ class MandatoryReport(ScopedDocument):
     report_method = StringField(choices=REPORT_METHODS)
     report_method_note = StringField(max_length=100)
     reported_at = DateTimeField(required=True)  # 报告时间 to the minute
+    reported_note = StringField(max_length=50)  # beside it, in words: 晚8时许
     child_info = EmbeddedDocumentField(ChildInfo, required=True)
     scene = StringField(max_length=200)  # 案件发生地
     occurred_at = DateTimeField()  # 发生时间
+    occurred_note = StringField(max_length=50)
     account = StringField(max_length=TEXT)  # 案件经过
     perpetrator = EmbeddedDocumentField(Perpetrator)
     physical_state = StringField(max_length=TEXT)
@@ -160,7 +164,7 @@ class CaseEvent(EmbeddedDocument):
     """One recorded step: who, when, what was done and why."""
 
     step = StringField(required=True, choices=CASE_STEPS)
-    at = DateTimeField(default=utcnow)
+    at = DateTimeField(default=clock.now)
     by = StringField()
     by_name = StringField()
     done = ListField(StringField())  # codes of what was done (interventions, services …)
@@ -220,7 +224,7 @@ class Dossier(Document):
     place_path = ListField(StringField(), required=True)
     data = BinaryField(required=True)
     sha256 = StringField(required=True, max_length=64)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=clock.now)
     created_by = StringField()
 
     meta = {"collection": "dossiers", "indexes": ["place_path"]}

@@ -11,6 +11,7 @@ whole collection. So everything a page needs is reachable by `_id`:
 """
 
 from datetime import date
+from typing import NamedTuple
 
 from mongoengine import (
     BooleanField,
@@ -24,10 +25,12 @@ from mongoengine import (
     ListField,
     StringField,
 )
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from .base import DomainError, ScopedDocument, local_today, utcnow
+from ..core import clock
+from .base import DomainError, ScopedDocument
 from .constants import (
     BENEFIT_STATUSES,
     BENEFITS,
@@ -52,23 +55,58 @@ from .constants import (
 FREQUENCY_CHOICES = tuple((value, label) for value, label, _ in VISIT_FREQUENCIES)
 
 
-def check_id_number(number: str) -> tuple[str, date, str]:
-    """Validate a 身份证 number; return (normalised number, birth date, gender M/F)."""
+class IdNumber(NamedTuple):
+    """A checked 身份证 number and what it says."""
+
+    number: str
+    birth: date
+    gender: str  # M/F
+    note: str  # why the area code deserves a second look ("" when it does not)
+
+
+def check_id_number(number: str) -> IdNumber:
+    """Validate a 身份证 number: length, digits, check digit and birth date are hard rules.
+
+    The area code is not: python-stdnum's table refuses a code created after the holder's
+    birth year (640104 兴庆区 exists from 2002), yet people born earlier hold such numbers,
+    re-issued when their county was re-drawn. An unknown or anachronistic code is accepted
+    with a note for the clerk to see.
+    """
     raw = (number or "").strip().upper().replace(" ", "")
-    try:
-        value = ric.validate(raw)
-    except StdnumError as exc:
-        reason = {
-            "InvalidLength": "应为 18 位",
-            "InvalidFormat": "格式不正确（前 17 位应为数字，最后一位为数字或 X）",
-            "InvalidChecksum": "校验位不正确，请核对号码",
-            "InvalidComponent": "其中的出生日期或地区码无效",
-        }.get(type(exc).__name__, "无效")
-        raise DomainError(f"身份证号码{reason}。", "id_number") from exc
-    if len(value) != 18:
+    if len(raw) != 18:
         raise DomainError("身份证号码应为 18 位。", "id_number")
-    gender = "M" if int(value[16]) % 2 else "F"
-    return value, ric.get_birth_date(value), gender
+    if not raw[:17].isdigit() or not (raw[17].isdigit() or raw[17] == "X"):
+        raise DomainError(
+            "身份证号码格式不正确（前 17 位应为数字，最后一位为数字或 X）。", "id_number"
+        )
+    if raw[17] != ric.calc_check_digit(raw):
+        raise DomainError("身份证号码校验位不正确，请核对号码。", "id_number")
+    try:
+        birth = ric.get_birth_date(raw)
+    except StdnumError:
+        birth = None
+    if birth is None or birth.year < 1900:
+        raise DomainError("身份证号码中的出生日期无效。", "id_number")
+    if birth > clock.today():
+        raise DomainError("身份证号码中的出生日期晚于今天。", "id_number")
+    gender = "M" if int(raw[16]) % 2 else "F"
+    return IdNumber(raw, birth, gender, _area_note(raw, birth))
+
+
+def _area_note(number: str, birth: date) -> str:
+    area = number[:6]
+    try:
+        ric.get_birth_place(number)
+        return ""
+    except StdnumError:
+        pass
+    known = numdb.get("cn/loc").info(area)
+    if any(props for _part, props in known):
+        return (
+            f"地区码 {area} 在持证人出生的 {birth.year} 年尚未设立，"
+            "可能是行政区划调整后换发的号码，请核对。"
+        )
+    return f"地区码 {area} 不在国家行政区划代码表中，请核对号码。"
 
 
 def mask_id(number: str | None) -> str:
@@ -143,6 +181,7 @@ class Child(ScopedDocument):
     status_date = DateField()
     status_reason = StringField(max_length=200)
     review_status = StringField(choices=REVIEW_STATUSES, default="reviewed")
+    review_since = DateField()  # the day the review became due to be made (4.1.1)
     review_due = DateField()
     review_due_exact = BooleanField(default=True)
     reviewed_by = StringField()
@@ -160,21 +199,19 @@ class Child(ScopedDocument):
         return self.place_path[3] if len(self.place_path) > 3 else ""
 
     def age_on(self, day: date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return clock.age_on(self.birth_date, day)
 
-    def check(self, today: date | None = None) -> None:
+    def check(self) -> None:
         """The archive's own rules, each with a Chinese message for its field."""
         from .place import Place
 
-        today = today or local_today()
+        today = clock.today()
         if not self.birth_date:
             raise DomainError("请填写出生日期。", "birth_date")
-        if self.birth_date > today:
-            raise DomainError("出生日期不能晚于今天。", "birth_date")
+        clock.refuse_future(self.birth_date, "出生日期", "birth_date")
         self.id_number = (self.id_number or "").strip() or None
         if self.id_number:
-            number, birth, gender = check_id_number(self.id_number)
+            number, birth, gender, _note = check_id_number(self.id_number)
             self.id_number = number
             if birth != self.birth_date:
                 raise DomainError(
@@ -194,8 +231,7 @@ class Child(ScopedDocument):
             raise DomainError("请填写残疾等级。", "disability_grade")
         if self.status != "active" and not (self.status_date and self.status_reason):
             raise DomainError("变更档案状态时须填写日期和原因。", "status_reason")
-        if self.status_date and self.status_date > today:
-            raise DomainError("状态变更日期不能晚于今天。", "status_date")
+        clock.refuse_future(self.status_date, "状态变更日期", "status_date")
         if self.risk_level == "high" and not (self.risk_reason or "").strip():
             raise DomainError("高风险须填写风险原因。", "risk_reason")
         row = Place.info(self.place)
@@ -204,7 +240,7 @@ class Child(ScopedDocument):
         for g in self.guardians or []:
             if g.id_number:
                 try:
-                    g.id_number = check_id_number(g.id_number)[0]
+                    g.id_number = check_id_number(g.id_number).number
                 except DomainError as exc:
                     raise DomainError(f"监护人 {g.name} 的{exc.message}", "guardians") from exc
 
@@ -260,9 +296,9 @@ class TransferTrace(ScopedDocument):
     child = StringField(required=True)
     child_name = StringField()
     to_place = StringField()
-    moved_on = DateField(default=local_today)
+    moved_on = DateField(default=clock.today)
     reason = StringField(max_length=200)
     moved_by = StringField()
-    at = DateTimeField(default=utcnow)
+    at = DateTimeField(default=clock.now)
 
     meta = {"collection": "transfer_traces", "indexes": ["place_path"]}

@@ -207,14 +207,16 @@ BENEFIT_STATUSES = (
     ("ended", "已停止"),
 )
 RISK_LEVELS = (("low", "低风险"), ("medium", "中风险"), ("high", "高风险"))
+# The third element is the calendar period of core/periods.py: 每月一次 is once in every
+# calendar month on the same day, not every 30 days.
 VISIT_FREQUENCIES = (
-    ("weekly", "每周一次", 7),
-    ("biweekly", "每半月一次", 15),
-    ("monthly", "每月一次", 30),
-    ("quarterly", "每季度一次", 91),
-    ("halfyear", "每半年一次", 182),
+    ("weekly", "每周一次", "week"),
+    ("biweekly", "每半月一次", "half_month"),
+    ("monthly", "每月一次", "month"),
+    ("quarterly", "每季度一次", "quarter"),
+    ("halfyear", "每半年一次", "half_year"),
 )
-FREQUENCY_DAYS = {k: d for k, _, d in VISIT_FREQUENCIES}
+FREQUENCY_PERIODS = {k: p for k, _, p in VISIT_FREQUENCIES}
 CHILD_STATUSES = (
     ("active", "在册"),
     ("moved", "已迁出"),

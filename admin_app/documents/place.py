@@ -13,7 +13,8 @@ from mongoengine import (
     StringField,
 )
 
-from .base import DomainError, ScopedDocument, utcnow
+from ..core import clock
+from .base import DomainError, ScopedDocument
 from .constants import LEVEL_DEPTH, PLACE_LEVELS, PROVINCE, TOWNSHIP, VILLAGE
 
 CODE_RE = re.compile(r"^64\d{10}$")
@@ -24,7 +25,7 @@ class FormerName(EmbeddedDocument):
 
     code = StringField()
     name = StringField()
-    changed_at = DateTimeField(default=utcnow)
+    changed_at = DateTimeField(default=clock.now)
     changed_by = StringField()
 
 

@@ -1,7 +1,5 @@
 """未保站 registry (四 建设标准) and the allocation table (附件1)."""
 
-from datetime import date
-
 from mongoengine import (
     BooleanField,
     DateField,
@@ -12,7 +10,8 @@ from mongoengine import (
     StringField,
 )
 
-from .base import DomainError, ScopedDocument, local_today
+from ..core import clock
+from .base import DomainError, ScopedDocument
 from .constants import (
     ACCEPTANCE_RESULTS,
     BUILD_STATUSES,
@@ -76,13 +75,11 @@ class Station(ScopedDocument):
     def __str__(self) -> str:
         return self.name
 
-    def check(self, today: date | None = None) -> None:
+    def check(self) -> None:
         """Refuse combinations that cannot be true, and dates in the future."""
-        today = today or local_today()
+        today = clock.today()
         for name, label in (("filed_date", "备案日期"), ("acceptance_date", "验收日期")):
-            value = getattr(self, name)
-            if value and value > today:
-                raise DomainError(f"{label}不能晚于今天。", name)
+            clock.refuse_future(getattr(self, name), label, name)
         if self.build_year and self.build_year > today.year:
             raise DomainError("建成年份不能晚于今年。", "build_year")
         if self.build_status == "built" and not self.build_year:

@@ -8,7 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from mongoengine import BooleanField, DateTimeField, IntField, StringField
 
-from .base import DomainError, ScopedDocument, utcnow
+from ..core import clock
+from .base import DomainError, ScopedDocument
 from .constants import MIN_PASSWORD_LEN, ROLE_LEVEL, ROLES
 
 _hasher = PasswordHasher()
@@ -76,14 +77,14 @@ class User(UserMixin, ScopedDocument):
             pass
 
     def is_locked(self) -> bool:
-        return bool(self.locked_until and self.locked_until > utcnow())
+        return bool(self.locked_until and self.locked_until > clock.now())
 
     def register_failure(self, max_failures: int, lock_minutes: int) -> bool:
         """Count a failed log-in; lock the account when there were too many. True if locked now."""
         self.failed_logins = (self.failed_logins or 0) + 1
         locked = self.failed_logins >= max_failures
         if locked:
-            self.locked_until = utcnow() + timedelta(minutes=lock_minutes)
+            self.locked_until = clock.now() + timedelta(minutes=lock_minutes)
             self.failed_logins = 0
         self.save()
         return locked

@@ -10,7 +10,7 @@ from mongoengine import (
     StringField,
 )
 
-from .base import utcnow
+from ..core import clock
 
 VISIT_KINDS = (
     ("regular", "定期走访"),
@@ -49,7 +49,7 @@ class VisitRecord(EmbeddedDocument):
     follow_up_of = StringField(max_length=200)  # the service followed up (5.4)
     photo_ids = ListField(StringField())
     recorded_by = StringField()
-    recorded_at = DateTimeField(default=utcnow)
+    recorded_at = DateTimeField(default=clock.now)
 
 
 class VisitBook(Document):

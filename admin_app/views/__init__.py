@@ -4,6 +4,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from ..documents import Allocation, AuditEntry, Child, Place, Station, User
+from ..documents.calendar import HolidayYear
 from ..documents.case import Case, HelpRequest, MandatoryReport, ReceivingUnit, Referral
 from ..documents.records import (
     CaringFamily,
@@ -17,6 +18,7 @@ from ..documents.records import (
 from .audit_log import AuditView
 from .base import HomeView
 from .bulletins import BulletinView
+from .calendar import HolidayYearView
 from .cases import (
     CaseView,
     HelpRequestView,
@@ -96,6 +98,11 @@ def init_admin(app) -> Admin:
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
     admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))
+    admin.add_view(
+        HolidayYearView(
+            HolidayYear, name="放假调休安排", category="系统管理", endpoint="holiday_years"
+        )
+    )
     records = (
         (WorkPlanView, WorkPlan, "年度工作计划", "work_plans"),
         (PublicityView, PublicityEvent, "宣传培训", "publicity"),

@@ -9,7 +9,6 @@ details, edit, delete and actions through `get_one()` / `get_query()`) to record
 import csv
 import io
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from bson.errors import InvalidId
 from bson.regex import Regex
@@ -23,7 +22,7 @@ from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from mongoengine import DateTimeField, Q
+from mongoengine import EmbeddedDocumentField, ListField, Q, StringField
 from mongoengine.errors import (
     NotUniqueError,
     OperationError,
@@ -34,11 +33,13 @@ from werkzeug.utils import secure_filename
 from wtforms import HiddenField, SelectField
 
 from .. import audit
-from ..documents import DomainError, utcnow
+from ..core import clock, dates, text
+from ..core.dates import cn_datetime
+from ..documents import DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE
+from .fields import DateInputField, DateTimeInputField
 
-TZ = ZoneInfo("Asia/Shanghai")
 SERVER_FIELDS = (
     "place_path",
     "version",
@@ -65,18 +66,8 @@ def cn_flash(message) -> str:
     return FLASH_CN.get(str(message), message)
 
 
-def cn_date(value) -> str:
-    """YYYY年M月D日 (dates and datetimes, the latter in Asia/Shanghai with the time)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        local = value.astimezone(TZ) if value.tzinfo else value
-        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def _date_formatter(view, value, *args):
-    return cn_date(value)
+    return cn_datetime(value)
 
 
 def _bool_formatter(view, value, *args):
@@ -87,13 +78,19 @@ def _list_formatter(view, value, *args):
     return "、".join(str(v) for v in value) if value else ""
 
 
-def localize_times(model) -> None:
-    """Times typed into a form are Ningxia (Asia/Shanghai) times: make them timezone-aware."""
-    for name, field in model._fields.items():
-        if isinstance(field, DateTimeField):
-            value = getattr(model, name, None)
-            if isinstance(value, datetime) and value.tzinfo is None:
-                setattr(model, name, value.replace(tzinfo=TZ))
+def tidy_strings(doc) -> None:
+    """Text from a form as it is stored: cleaned (core/text.py), and an empty box stored as
+    no value, so a record saved back unchanged stays as it was (embedded records too)."""
+    for name, field in doc._fields.items():
+        value = getattr(doc, name, None)
+        if isinstance(field, StringField) and isinstance(value, str):
+            value = text.clean(value)
+            setattr(doc, name, value if value != "" else None)
+        elif isinstance(field, EmbeddedDocumentField) and value is not None:
+            tidy_strings(value)
+        elif isinstance(field, ListField) and isinstance(field.field, EmbeddedDocumentField):
+            for item in value or []:
+                tidy_strings(item)
 
 
 def _blank_to_none(value):
@@ -118,6 +115,13 @@ class BlankChoiceConverter(CustomModelConverter):
             unbound.kwargs["coerce"] = _blank_to_none
             unbound.kwargs["validate_choice"] = False  # mongoengine checks the value on save
         return unbound
+
+    def conv_Date(self, model, field, kwargs):
+        return DateInputField(**kwargs)
+
+    def conv_DateTime(self, model, field, kwargs):
+        kwargs.pop("widget", None)
+        return DateTimeInputField(**kwargs)
 
 
 COMMON_LABELS = {
@@ -344,7 +348,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
         for name, field in form._fields.items():
             if name != "row_version":
                 field.populate_obj(model, name)
-        localize_times(model)
+        tidy_strings(model)
 
     def check_model(self, form, model, is_created: bool) -> None:
         """Hook: set server fields and raise DomainError on a broken rule."""
@@ -369,8 +373,12 @@ class ScopedModelView(SecureViewMixin, ModelView):
         before = {} if is_created else model.to_mongo().to_dict()
         try:
             self.populate(form, model)
+            if not is_created and not audit.diff(before, model.to_mongo().to_dict()):
+                # Saved as it was opened: nothing is written, no version, no history.
+                flash("内容没有改变，记录保持原样。", "info")
+                return True
             self.check_model(form, model, is_created)
-            now, who = utcnow(), current_user.username
+            now, who = clock.now(), current_user.username
             if is_created:
                 model.created_at, model.created_by = now, who
             model.updated_at, model.updated_by = now, who
@@ -492,7 +500,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return _csv_safe(super().get_export_value(model, name))
 
     def get_export_name(self, export_type="csv"):
-        return f"{self.endpoint}_{datetime.now(TZ):%Y%m%d_%H%M}.{export_type}"
+        return f"{self.endpoint}_{dates.stamp()}.{export_type}"
 
     def handle_view_exception(self, exc):
         if isinstance(exc, DomainError):

@@ -1,19 +1,19 @@
 """Cases (附件4), the three forms (附件5–7) and the referral directory."""
 
 import io
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
+from mongoengine.errors import SaveConditionError
 from wtforms import BooleanField, SelectField, TextAreaField
 
 from .. import audit, cases, referrals
+from ..core import clock, dates
 from ..crypto import decrypt, encrypt
 from ..documents import DomainError
-from ..documents.base import get_scoped, local_today
+from ..documents.base import get_scoped
 from ..documents.case import (
     Case,
     ChildInfo,
@@ -40,9 +40,8 @@ from ..documents.constants import (
     RISK,
     UNIT_KINDS,
 )
-from .base import ScopedModelView, equal_filter, labelled, localize_times
+from .base import ScopedModelView, equal_filter, labelled, tidy_strings
 
-TZ = ZoneInfo("Asia/Shanghai")
 CASE_ROLES = ("province", "city", "county", "station", "social_worker")
 CASE_WORKERS = ("station", "social_worker")
 CHILD_INFO_ARGS = {
@@ -86,17 +85,13 @@ def child_info_of(child) -> dict:
     return {
         "name": child.name,
         "gender": child.gender,
-        "age": child.age_on(local_today()),
+        "age": child.age_on(clock.today()),
         "address": child.address or "",
         "phone": "",
         "guardian_name": guardian.name if guardian else "",
         "guardian_identity": guardian.__str__().split("（")[-1].rstrip("）") if guardian else "",
         "guardian_phone": guardian.phone if guardian else "",
     }
-
-
-def local_now() -> datetime:
-    return datetime.now(TZ)
 
 
 def sees_reporter() -> bool:
@@ -178,7 +173,7 @@ class CaseFormView(ScopedModelView):
             abort(404)
         data = word.render(self.word_template, self.word_context(record))
         audit.record("download", record, detail=f"下载 {self.name} Word")
-        name = f"{self.name}_{record.child_info.name if record.child_info else ''}_{local_today():%Y%m%d}.docx"
+        name = f"{self.name}_{record.child_info.name if record.child_info else ''}_{clock.today():%Y%m%d}.docx"
         return send_file(
             io.BytesIO(data),
             mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -190,7 +185,7 @@ class CaseFormView(ScopedModelView):
         for name, field in form._fields.items():
             if name not in ("row_version", "open_case", "serious_harm"):
                 field.populate_obj(model, name)
-        localize_times(model)
+        tidy_strings(model)
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -214,10 +209,11 @@ class CaseFormView(ScopedModelView):
         return form
 
     def check_dates(self, model):
-        for field in ("filled_on",):
-            value = getattr(model, field, None)
-            if value and value > local_today():
-                raise DomainError("填写日期不能晚于今天。", field)
+        for field, label in (
+            ("filled_on", "填写日期"),
+            ("occurred_at", self.column_labels.get("occurred_at", "发生时间")),
+        ):
+            clock.refuse_future(getattr(model, field, None), label, field)
 
     def check_model(self, form, model, is_created):
         if is_created:
@@ -237,7 +233,7 @@ class CaseFormView(ScopedModelView):
                 current_user,
                 channel=self.case_channel,
                 child_info=model.child_info,
-                reported_at=getattr(model, "reported_at", None) or datetime.now(TZ),
+                reported_at=getattr(model, "reported_at", None) or clock.now(),
                 summary=(model.account or "")[:500],
                 serious_harm=request.form.get("serious_harm") == "y",
                 village=model.place if model.child_info.child else None,
@@ -252,6 +248,7 @@ FORM5_FIELDS = (
     "child_info",
     "location",
     "occurred_at",
+    "occurred_note",
     "account",
     "perpetrator",
     "attachment_note",
@@ -272,6 +269,7 @@ class HelpRequestView(CaseFormView):
         "child_info": "未成年人",
         "location": "地点",
         "occurred_at": "时间",
+        "occurred_note": "时间说明（时间不确切时填写，如“晚8时许”）",
         "account": "具体经过",
         "perpetrator": "疑似施害者",
         "attachment_note": "附件（文字记录、图片等相关证明）",
@@ -300,9 +298,11 @@ FORM6_FIELDS = (
     "report_method",
     "report_method_note",
     "reported_at",
+    "reported_note",
     "child_info",
     "scene",
     "occurred_at",
+    "occurred_note",
     "account",
     "perpetrator",
     "physical_state",
@@ -348,9 +348,11 @@ class MandatoryReportView(CaseFormView):
         "report_method": "报告方式",
         "report_method_note": "报告方式（请注明）",
         "reported_at": "报告时间",
+        "reported_note": "报告时间说明（如“晚8时许”）",
         "child_info": "未成年人",
         "scene": "案件发生地",
         "occurred_at": "发生时间",
+        "occurred_note": "发生时间说明（时间不确切时填写，如“上周五傍晚”）",
         "account": "案件经过",
         "perpetrator": "疑似施害者",
         "physical_state": "身体状态",
@@ -409,10 +411,7 @@ class MandatoryReportView(CaseFormView):
 
     def check_model(self, form, model, is_created):
         super().check_model(form, model, is_created)
-        if model.reported_at and model.reported_at.replace(
-            tzinfo=model.reported_at.tzinfo or TZ
-        ) > datetime.now(TZ):
-            raise DomainError("报告时间不能晚于现在。", "reported_at")
+        clock.refuse_future(model.reported_at, "报告时间", "reported_at")
         if (
             model.reporter_identity in REPORTER_NOTE_REQUIRED
             and not (model.reporter_identity_note or "").strip()
@@ -423,11 +422,25 @@ class MandatoryReportView(CaseFormView):
         if model.report_method == "other" and not (model.report_method_note or "").strip():
             raise DomainError("报告方式为“其它”时，请注明。", "report_method_note")
         if not model.reporter_public and "reporter_name" in form._fields:
-            model.reporter_name_enc = encrypt(model.reporter_name)
-            model.reporter_contact_enc = encrypt(model.reporter_contact)
+            # Re-encrypted only when changed: a ciphertext differs at every encryption, and
+            # one that cannot be read (key changed) must not be replaced by the notice.
+            for plain, enc in (
+                ("reporter_name", "reporter_name_enc"),
+                ("reporter_contact", "reporter_contact_enc"),
+            ):
+                if decrypt(getattr(model, enc)) != (getattr(model, plain) or ""):
+                    setattr(model, enc, encrypt(getattr(model, plain)))
             model.reporter_name = model.reporter_contact = None
         elif model.reporter_public:
             model.reporter_name_enc = model.reporter_contact_enc = None
+
+        if not is_created and model.case:
+            cases.check_report_time(model.case, model.reported_at)
+
+    def after_save(self, model, is_created, before):
+        super().after_save(model, is_created, before)
+        if not is_created and model.case and before.get("reported_at") != model.reported_at:
+            cases.follow_report_time(model.case, model.reported_at, current_user, "附件6")
 
     def render(self, template, **kwargs):
         if template == self.details_template and kwargs.get("model") is not None:
@@ -531,7 +544,7 @@ class ReferralView(CaseFormView):
                 form.case.data = str(case.pk)
                 for key in CHILD_INFO_ARGS:
                     form.child_info.form[key].data = getattr(case.child_info, key, None)
-            form.referred_on.data = form.referred_on.data or local_today()
+            form.referred_on.data = form.referred_on.data or clock.today()
         return form
 
     def edit_form(self, obj=None):
@@ -702,7 +715,7 @@ class CaseView(ScopedModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         if request.method == "GET":
-            form.reported_at.data = local_now().replace(second=0, microsecond=0, tzinfo=None)
+            form.reported_at.data = form.reported_at.data or clock.now()
         child = self._child_arg()
         if child is not None and request.method == "GET":
             form.channel.data = "visit"
@@ -720,13 +733,11 @@ class CaseView(ScopedModelView):
             if child is not None:
                 info.child = str(child.pk)
             reported = form.reported_at.data
-            if reported is not None and reported.tzinfo is None:
-                reported = reported.replace(tzinfo=TZ)
             case = cases.open_case(
                 current_user,
                 channel=form.channel.data,
                 child_info=info,
-                reported_at=reported or datetime.now(TZ),
+                reported_at=reported or clock.now(),
                 summary=form.summary.data or "",
                 serious_harm=bool(form.serious_harm.data),
                 village=child.place if child is not None else None,
@@ -750,7 +761,7 @@ class CaseView(ScopedModelView):
                 can_work=current_user.role in CASE_WORKERS,
                 step_labels=cases.STEP_LABELS,
                 done_labels={k: v for pairs in WHAT_IS_DONE.values() for k, v in pairs}
-                | {"first_visit": "首次家访"},
+                | {"first_visit": "首次家访", "report_time_corrected": "更正报告时间"},
             )
         return super().render(template, **kwargs)
 
@@ -762,6 +773,20 @@ class CaseView(ScopedModelView):
             flash("只有未保站人员可以办理案件。", "danger")
             return None, redirect(url_for(".details_view", id=case.pk))
         return case, None if case is not None else redirect(url_for(".index_view"))
+
+    def _again(self, case, form_id: str, message: str, field: str | None = None):
+        """The case page again, the refused form filled with what was typed (nothing lost)."""
+        flash(message, "danger")
+        return self.render(
+            self.details_template,
+            model=case,
+            details_columns=self._details_columns,
+            get_value=self.get_detail_value,
+            return_url=url_for(".index_view"),
+            posted_form=form_id,
+            posted=request.form,
+            field_error={field or "": message},
+        ), 400
 
     @expose("/advance/", methods=("POST",))
     def advance_view(self):
@@ -780,14 +805,13 @@ class CaseView(ScopedModelView):
                 harm=request.form.get("harm") or None,
                 risk=request.form.get("risk") or None,
             )
-            flash(f"已进入“{cases.STEP_LABELS[case.step]}”。", "success")
         except DomainError as exc:
-            flash(exc.message, "danger")
-        except Exception as exc:  # noqa: BLE001 - a concurrent change
-            if type(exc).__name__ == "SaveConditionError":
-                flash("该案件已被他人更新，请刷新后重试。", "danger")
-            else:
-                raise
+            case.reload()
+            return self._again(case, "advance", exc.message, exc.field)
+        except SaveConditionError:
+            case.reload()
+            return self._again(case, "advance", "该案件已被他人更新，请核对后重新提交。")
+        flash(f"已进入“{cases.STEP_LABELS[case.step]}”。", "success")
         return redirect(url_for(".details_view", id=case.pk))
 
     @expose("/first_visit/", methods=("POST",))
@@ -796,15 +820,23 @@ class CaseView(ScopedModelView):
         if bounce:
             return bounce
         try:
-            at = datetime.strptime(request.form.get("at", ""), "%Y-%m-%dT%H:%M").replace(tzinfo=TZ)
-        except ValueError:
-            flash("请填写家访时间（年-月-日 时:分）。", "danger")
-            return redirect(url_for(".details_view", id=case.pk))
-        try:
+            at = (
+                dates.parse_datetime(request.form.get("at", ""))
+                if request.form.get("at", "").strip()
+                else None
+            )
+            if at is None:
+                raise DomainError("请填写家访时间（年-月-日 时:分）。", "at")
             cases.record_first_visit(case, at, current_user, request.form.get("note", ""))
-            flash("已记录首次家访。", "success")
+        except ValueError as exc:
+            return self._again(case, "first-visit", str(exc), "at")
         except DomainError as exc:
-            flash(exc.message, "danger")
+            case.reload()
+            return self._again(case, "first-visit", exc.message, exc.field)
+        except SaveConditionError:
+            case.reload()
+            return self._again(case, "first-visit", "该案件已被他人更新，请核对后重新提交。")
+        flash("已记录首次家访。", "success")
         return redirect(url_for(".details_view", id=case.pk))
 
     @expose("/conference/", methods=("POST",))
@@ -813,22 +845,32 @@ class CaseView(ScopedModelView):
         if bounce:
             return bounce
         try:
-            held = datetime.strptime(request.form.get("held_on", ""), "%Y-%m-%d").date()
-        except ValueError:
-            flash("请填写会商日期。", "danger")
-            return redirect(url_for(".details_view", id=case.pk))
-        conf = Conference(
-            held_on=held,
-            parties=[p for p in request.form.getlist("parties") if p in dict(CONFERENCE_PARTIES)],
-            people=request.form.get("people", "")[:500],
-            decisions=request.form.get("decisions", "")[:2000],
-            escalated=request.form.get("escalated") == "y",
-        )
-        try:
+            held = (
+                dates.parse_date(request.form.get("held_on", ""))
+                if request.form.get("held_on", "").strip()
+                else None
+            )
+            if held is None:
+                raise DomainError("请填写会商日期。", "held_on")
+            conf = Conference(
+                held_on=held,
+                parties=[
+                    p for p in request.form.getlist("parties") if p in dict(CONFERENCE_PARTIES)
+                ],
+                people=request.form.get("people", "")[:500],
+                decisions=request.form.get("decisions", "")[:2000],
+                escalated=request.form.get("escalated") == "y",
+            )
             cases.add_conference(case, conf, current_user)
-            flash("已记录个案会商。", "success")
+        except ValueError as exc:
+            return self._again(case, "conference", str(exc), "held_on")
         except DomainError as exc:
-            flash(exc.message, "danger")
+            case.reload()
+            return self._again(case, "conference", exc.message, exc.field)
+        except SaveConditionError:
+            case.reload()
+            return self._again(case, "conference", "该案件已被他人更新，请核对后重新提交。")
+        flash("已记录个案会商。", "success")
         return redirect(url_for(".details_view", id=case.pk))
 
     @expose("/dossier/")

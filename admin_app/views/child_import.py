@@ -28,9 +28,11 @@ from ..child_import import (
     template_workbook,
     uploads_collection,
 )
-from ..documents import Place, utcnow
+from ..core import clock
+from ..core.dates import cn_date
+from ..documents import Place
 from ..documents.constants import CATEGORIES, GENDERS, VILLAGE
-from .base import SecureBaseView, cn_date
+from .base import SecureBaseView
 
 CHUNK_ROWS = 200  # rows per request of the page's script
 STEP_ROWS = 20  # rows claimed at a time
@@ -98,7 +100,7 @@ class ChildImportView(SecureBaseView):
         valid = sum(1 for r in results if r.ok)
         token = None
         if valid:
-            forget_old_uploads(utcnow() - KEEP_UPLOADS)
+            forget_old_uploads(clock.now() - KEEP_UPLOADS)
             token = secrets.token_urlsafe(24)
             store_upload(token, current_user, upload.filename, data)
         return self._preview(upload.filename, results, token)

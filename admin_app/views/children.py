@@ -17,8 +17,8 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import archive, attachments, audit, roster
+from ..core import clock, dates
 from ..documents import DomainError, Place, mask_id, mask_phone
-from ..documents.base import local_today
 from ..documents.constants import (
     CATEGORIES,
     CHILD_STATUSES,
@@ -33,7 +33,7 @@ from ..documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
-from .base import ScopedModelView
+from .base import ScopedModelView, tidy_strings
 
 FULL_IDENTITY_ROLES = ("station", "social_worker", "village")  # they contact families
 AGE_BANDS = (
@@ -47,11 +47,6 @@ AGE_BANDS = (
 
 def sees_full_identity() -> bool:
     return current_user.is_authenticated and current_user.role in FULL_IDENTITY_ROLES
-
-
-def age(birth: date, on: date | None = None) -> int:
-    on = on or local_today()
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 class OpenSelectField(SelectField):
@@ -74,7 +69,7 @@ class Row:
 
     @property
     def age(self) -> int:
-        return age(self.birth_date)
+        return clock.age_on(self.birth_date, clock.today())
 
 
 class RowFilter(BaseMongoEngineFilter):
@@ -103,8 +98,10 @@ class AgeBandFilter(RowFilter):
             low, high = (int(x) for x in value.split("-"))
         except ValueError:
             return rows
-        today = local_today()
-        return [r for r in rows if low <= age(date.fromisoformat(r["birth"]), today) <= high]
+        today = clock.today()
+        return [
+            r for r in rows if low <= clock.age_on(date.fromisoformat(r["birth"]), today) <= high
+        ]
 
 
 def _village_filter_options():
@@ -151,8 +148,7 @@ def _review_text(v, c, m, n):
 def _cn(value) -> str:
     if not value:
         return ""
-    d = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.year}年{d.month}月{d.day}日"
+    return dates.cn_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 LIST_FORMATTERS = {
@@ -412,6 +408,7 @@ class ChildView(ScopedModelView):
         for name, field in form._fields.items():
             if name not in ("row_version", "village"):
                 field.populate_obj(model, name)
+        tidy_strings(model)
 
     def check_model(self, form, model, is_created):
         archive.prepare(model, current_user, is_created, form.village.data)
@@ -423,6 +420,8 @@ class ChildView(ScopedModelView):
         archive.after_save(model, current_user, is_created, before)
         if is_created and request.args.get("from_case"):
             archive.link_case(model, request.args["from_case"], current_user)
+        for whose, note in archive.id_number_notes(model).items():
+            flash(f"已保存。请核对{whose}的身份证号码：{note}", "warning")
         dups = archive.likely_duplicates(model)
         if dups:
             flash(
@@ -440,10 +439,11 @@ class ChildView(ScopedModelView):
                 mask_id=mask_id,
                 mask_phone=mask_phone,
                 labels=archive.display(child),
+                id_notes=archive.id_number_notes(child),
                 can_review=current_user.role == "station" and child.review_status == "pending",
                 can_transfer=current_user.role in ("station", "social_worker"),
                 photos=attachments.listing(child.photo_ids),
-                today=local_today(),
+                today=clock.today(),
             )
         if template == self.list_template:
             kwargs["todo_label"] = TODO_FILTERS.get(request.args.get("todo", ""))
@@ -622,7 +622,7 @@ def _by_id_number(term: str | None, user) -> list[dict] | None:
     if len(number) != 18:
         return None
     try:
-        number = check_id_number(number)[0]
+        number = check_id_number(number).number
     except DomainError as exc:
         if has_request_context():  # shown beside the area chooser: say why nothing was found
             g.id_search_error = exc.message

@@ -1,6 +1,7 @@
 """The landing page's figures for the user's place."""
 
-from .. import progress, todos
+from .. import progress, todos, workdays
+from ..core import clock
 from ..dashboard_data import TODO_LABELS, figures
 from ..documents import User
 
@@ -28,4 +29,6 @@ def home_context(user) -> dict:
         ctx["total"] = progress.total_row(rows)
         ctx["user_count"] = User.objects.in_scope(user).count()
         ctx["locked_users"] = User.objects.in_scope(user).filter(locked_until__ne=None).count()
+    if user.role == "province":
+        ctx["holidays_missing"] = workdays.next_year_missing(clock.today())
     return ctx

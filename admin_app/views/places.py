@@ -2,9 +2,10 @@
 
 from flask_login import current_user
 
+from ..core.dates import cn_date
 from ..documents import Place, Station, station_name
 from ..documents.constants import PLACE_LEVELS, TOWNSHIP
-from .base import ScopedModelView, cn_date, equal_filter
+from .base import ScopedModelView, equal_filter
 
 ALL_ROLES = ("province", "city", "county", "station", "social_worker", "village")
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 from wtforms import TextAreaField
 
 from .. import attachments, audit
+from ..core import clock
 from ..documents import DomainError
-from ..documents.base import local_today
 from ..documents.constants import (
     ACTIVITY_KINDS,
     ACTIVITY_PLACES,
@@ -46,9 +46,7 @@ class RecordView(ScopedModelView):
         if is_created:
             model.set_place(current_user.place)
         for name in PAST_DATES:
-            value = getattr(model, name, None)
-            if value and value > local_today():
-                raise DomainError(f"{self._label(name)}不能晚于今天。", name)
+            clock.refuse_future(getattr(model, name, None), self._label(name), name)
         start, end = getattr(model, "contract_from", None), getattr(model, "contract_to", None)
         if start and end and end < start:
             raise DomainError("合作结束日期不能早于开始日期。", "contract_to")

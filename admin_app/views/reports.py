@@ -13,8 +13,8 @@ from flask_admin import expose
 from flask_login import current_user
 
 from .. import audit, progress, reports, word
-from ..documents import DomainError, Place, utcnow
-from ..documents.base import local_today
+from ..core import clock
+from ..documents import DomainError, Place
 from ..documents.constants import PROVINCE_CODE, STATION_STAFF, SUPERVISORS
 from ..documents.records import HalfYearReport
 from .base import SecureBaseView
@@ -118,7 +118,7 @@ class ReportView(SecureBaseView):
         text = reports.clean_narrative(request.form)
         reported_to = word.clean(request.form.get("reported_to", ""))[:100]
         reported_to = reported_to or reports.government_of(township)
-        now, who = utcnow(), current_user.username
+        now, who = clock.now(), current_user.username
         existing = (
             HalfYearReport.objects.in_scope(current_user)
             .filter(year=p["year"], half=p["kind"], place=township)
@@ -128,7 +128,7 @@ class ReportView(SecureBaseView):
             record = HalfYearReport(
                 year=p["year"],
                 half=p["kind"],
-                reported_on=local_today(),
+                reported_on=clock.today(),
                 reported_to=reported_to,
                 created_by=who,
                 updated_by=who,
@@ -143,7 +143,7 @@ class ReportView(SecureBaseView):
         else:
             before = existing.to_mongo().to_dict()
             expected = existing.version or 0
-            existing.reported_on, existing.reported_to = local_today(), reported_to
+            existing.reported_on, existing.reported_to = clock.today(), reported_to
             existing.summary, existing.problems = text["summary"], text["problems"]
             existing.next_steps = text["next_steps"]
             existing.version, existing.updated_by, existing.updated_at = expected + 1, who, now
@@ -161,7 +161,7 @@ class ReportView(SecureBaseView):
     def _filing(self, source, county_required=True):
         """(filing, counties) for the chosen county inside the user's place; 404 outside it."""
         self._require(SUPERVISORS)
-        year = _year(source.get("year"), local_today().year)
+        year = _year(source.get("year"), clock.today().year)
         counties = reports.counties_for(current_user)
         county = source.get("county") or None
         if county is None and len(counties) == 1:

@@ -9,21 +9,22 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from .. import attachments, audit, visits
+from ..core import clock, dates
 from ..documents import Child, DomainError
-from ..documents.base import get_scoped, local_today
+from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
 from .base import SecureBaseView
+from .fields import DateInputField
 
 NOT_FOUND = "记录不存在或不在您的管辖范围内。"
 RECORD_ROLES = ("station", "social_worker", "village")
 NO_RIGHT = "只有未保站人员和村（居）儿童主任可以登记走访、制定走访计划。"
-BAD_DATE = "日期格式不正确，请按“年-月-日”填写（如 2026-03-01）。"
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -37,10 +38,9 @@ def _length(limit: int, label: str):
 class VisitForm(FlaskForm):
     """登记走访 (5.2–5.4)."""
 
-    date = DateField(
+    date = DateInputField(
         "走访日期",
         validators=[InputRequired("请填写走访日期。")],
-        invalid_value_message=BAD_DATE,
     )
     kind = SelectField(
         "走访类型",
@@ -75,10 +75,9 @@ class VisitForm(FlaskForm):
         validate_choice=False,
     )
     risk_reason = TextAreaField("风险原因", validators=[_length(500, "风险原因")])
-    next_visit = DateField(
+    next_visit = DateInputField(
         "下次走访日期",
         validators=[Optional()],
-        invalid_value_message=BAD_DATE,
         description="填写后自动加入走访计划",
     )
 
@@ -86,10 +85,9 @@ class VisitForm(FlaskForm):
 class PlanForm(FlaskForm):
     """临时增加的走访计划 (5.1)."""
 
-    due = DateField(
+    due = DateInputField(
         "计划走访日期",
         validators=[InputRequired("请填写计划走访日期。")],
-        invalid_value_message=BAD_DATE,
     )
     kind = SelectField(
         "走访类型",
@@ -104,15 +102,14 @@ class YearPlanForm(FlaskForm):
     """生成年度走访计划 (5.1)."""
 
     year = SelectField("年度", choices=[], validate_choice=False)
-    start = DateField(
+    start = DateInputField(
         "起始日期（可不填）",
         validators=[Optional()],
-        invalid_value_message=BAD_DATE,
     )
 
 
 def _year_choices():
-    this = local_today().year
+    this = clock.today().year
     return _choices([(str(this), f"{this}年"), (str(this + 1), f"{this + 1}年")])
 
 
@@ -146,13 +143,13 @@ class VisitView(SecureBaseView):
     def _forms(self, child, visit_form=None, plan_form=None, year_form=None):
         if visit_form is None:
             visit_form = VisitForm(prefix="visit", formdata=None)
-            visit_form.date.data = local_today()
+            visit_form.date.data = clock.today()
             visit_form.visitors.data = current_user.display_name or current_user.username
         if plan_form is None:
             plan_form = PlanForm(prefix="plan", formdata=None)
         if year_form is None:
             year_form = YearPlanForm(prefix="year", formdata=None)
-            year_form.year.data = str(local_today().year)
+            year_form.year.data = str(clock.today().year)
         year_form.year.choices = _year_choices()
         return visit_form, plan_form, year_form
 
@@ -227,7 +224,7 @@ class VisitView(SecureBaseView):
             self._attach(form, exc)
             return self._page(child, visit_form=form)
         return self._done(
-            child, f"已登记 {visits.cn(visit.date)} 的{visits.KIND_LABELS[visit.kind]}。"
+            child, f"已登记 {dates.cn_date(visit.date)} 的{visits.KIND_LABELS[visit.kind]}。"
         )
 
     @expose("/plan/", methods=("POST",))
@@ -258,7 +255,7 @@ class VisitView(SecureBaseView):
             return redirect(url_for(".index", child=child.pk))
         return self._done(
             child,
-            f"已生成{year}年度走访计划：新增 {len(added)} 次，最近一次 {visits.cn(added[0])}。",
+            f"已生成{year}年度走访计划：新增 {len(added)} 次，最近一次 {dates.cn_date(added[0])}。",
         )
 
     @expose("/add/", methods=("POST",))
@@ -279,4 +276,4 @@ class VisitView(SecureBaseView):
         except DomainError as exc:
             self._attach(form, exc)
             return self._page(child, plan_form=form)
-        return self._done(child, f"已将 {visits.cn(entry.due)} 的走访加入计划。")
+        return self._done(child, f"已将 {dates.cn_date(entry.due)} 的走访加入计划。")
