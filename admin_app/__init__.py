@@ -3,14 +3,14 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, send_from_directory
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from . import auth, cli, db
 from .core import dates
 from .views import init_admin
-from .views.base import cn_flash
+from .views.base import cn_flash, person_name
 from .views.fields import when_input
 
 csrf = CSRFProtect()
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["cn_date"] = dates.cn_datetime  # a date, or a time in Beijing time
     app.jinja_env.filters["cn_flash"] = cn_flash
     app.jinja_env.globals["when_input"] = when_input  # date/time box of hand-written forms
+    app.jinja_env.globals["person_name"] = person_name  # 马晓燕, not zz_clerk
 
     if app.config.get("WARM_FIGURES") and not app.testing:
 
@@ -67,6 +68,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.route("/health", endpoint="health")
     def health():
         return {"ok": True}
+
+    @app.route("/favicon.ico", endpoint="favicon")
+    def favicon():  # browsers ask for it on every page, logged in or not
+        return send_from_directory(app.static_folder, "favicon.ico", max_age=86400)
 
     def error_page(code: int, title: str, message: str):
         def handler(exc):

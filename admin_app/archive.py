@@ -3,15 +3,15 @@
 Views call these; they never touch IdNumberIndex, ChildHistory or rosters themselves.
 """
 
+import re
 from datetime import datetime
 
 from bson import ObjectId
 from flask import url_for
-from markupsafe import Markup
 from pymongo.errors import DuplicateKeyError
 
 from . import audit, roster
-from .core import clock, dates
+from .core import clock, dates, privacy
 from .documents import (
     Child,
     ChildHistory,
@@ -29,9 +29,11 @@ from .documents.constants import (
     DISABILITY_GRADES,
     DISABILITY_KINDS,
     GENDERS,
+    GUARDIAN_SITUATIONS,
     GUARDIANSHIP,
     HUKOU_STATUSES,
     NO_ID_REASONS,
+    RELATIONS,
     REVIEW_STATUSES,
     REVIEW_WORKDAYS,
     RISK_LEVELS,
@@ -112,12 +114,51 @@ def display(child: Child) -> dict[str, str]:
 
 
 def _embedded_text(item) -> str:
+    """A guardian or a benefit as a person reads it, in Chinese labels."""
     data = item.to_mongo().to_dict() if hasattr(item, "to_mongo") else dict(item)
     if "kind" in data:
         return f"{dict(BENEFITS).get(data.get('kind'), '')}（{dict(BENEFIT_STATUSES).get(data.get('status'), '')}）"
-    return " ".join(
-        str(v) for k, v in data.items() if v not in (None, "", True, False) and k != "_cls"
-    )
+    parts = [
+        dict(RELATIONS).get(data.get("relation"), ""),
+        dict(GUARDIAN_SITUATIONS).get(data.get("situation"), ""),
+        "监护人" if data.get("is_guardian") else "",
+        f"电话 {data['phone']}" if data.get("phone") else "",
+        f"身份证 {data['id_number']}" if data.get("id_number") else "",
+        data.get("note") or "",
+    ]
+    return f"{data.get('name', '')}（{'，'.join(p for p in parts if p)}）"
+
+
+# Choice codes that older history entries hold as they were stored (before the entries
+# were written in Chinese): read back in Chinese.
+_LEGACY_CODES = {
+    code: label
+    for pairs in (RELATIONS, GUARDIAN_SITUATIONS, BENEFITS, BENEFIT_STATUSES)
+    for code, label in pairs
+}
+_CODE_RE = re.compile(
+    r"(?<![A-Za-z_])(" + "|".join(map(re.escape, _LEGACY_CODES)) + r")(?![A-Za-z_])"
+)
+
+
+def history_for(child_id, user) -> list[dict]:
+    """The history of an archive as the user may read it: numbers masked for the roles
+    that see them masked (core/privacy.py), old entries' codes in Chinese."""
+
+    def readable(value) -> str:
+        text = _CODE_RE.sub(lambda m: _LEGACY_CODES[m.group(1)], str(value or ""))
+        return privacy.shown(text, user)
+
+    out = []
+    for entry in history(child_id):
+        entry = dict(entry)
+        entry["changes"] = {
+            field: [readable(old), readable(new)]
+            for field, (old, new) in (entry.get("changes") or {}).items()
+        }
+        entry["note"] = readable(entry.get("note"))
+        out.append(entry)
+    return out
 
 
 def id_number_notes(child: Child) -> dict[str, str]:
@@ -177,12 +218,10 @@ def reserve_id_number(child: Child, user) -> None:
     existing = coll.find_one({"_id": child.id_number})
     if existing and existing["child"] != str(child.pk):
         if user.place in (existing.get("place_path") or []):
-            link = url_for("children.details_view", id=existing["child"])
             raise DomainError(
-                Markup('该身份证号码已建档，请勿重复建档：<a href="{}">查看已有档案</a>。').format(
-                    link
-                ),
+                "该身份证号码已建档，请勿重复建档。",
                 "id_number",
+                link=(url_for("children.details_view", id=existing["child"]), "查看已有档案"),
             )
         raise DomainError(
             "该身份证号码已在其他地区建档，请联系县（区）民政局核实，不能重复建档。", "id_number"

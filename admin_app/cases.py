@@ -180,7 +180,7 @@ def advance(
 def render_dossier(case: Case) -> bytes:
     from . import word
 
-    return word.render("dossier", word.dossier_context(case))
+    return word.render_dossier(case)
 
 
 def store_dossier(case: Case, user, data: bytes | None = None) -> Dossier:
@@ -241,6 +241,7 @@ def record_first_visit(case: Case, at, user, note: str) -> Case:
             by_name=user.display_name,
             done=["first_visit"],
             note=f"首次家访：{note}",
+            happened_at=at,
         )
     )
     case.version = expected + 1
@@ -331,12 +332,32 @@ def add_conference(case: Case, conference: Conference, user) -> Case:
     return case
 
 
+def reference(case_id: str | None) -> dict | None:
+    """{id, number, archived} of the case a form belongs to, read by `_id` (for its links),
+    kept for the request."""
+    from flask import g, has_request_context
+
+    if not case_id or not ObjectId.is_valid(case_id):
+        return None
+    memo = g.setdefault("_case_refs", {}) if has_request_context() else {}
+    if case_id not in memo:
+        doc = Case._get_collection().find_one({"_id": ObjectId(case_id)}, {"number": 1, "step": 1})
+        memo[case_id] = (
+            {
+                "id": case_id,
+                "number": doc.get("number", ""),
+                "archived": doc.get("step") == "archived",
+            }
+            if doc
+            else None
+        )
+    return memo[case_id]
+
+
 def is_archived(case_id: str | None) -> bool:
     """True when the case a form or referral belongs to is archived (then they are read-only)."""
-    if not case_id or not ObjectId.is_valid(case_id):
-        return False
-    doc = Case._get_collection().find_one({"_id": ObjectId(case_id)}, {"step": 1})
-    return bool(doc and doc.get("step") == "archived")
+    ref = reference(case_id)
+    return bool(ref and ref["archived"])
 
 
 def first_visit_state(case: Case, now=None) -> str:

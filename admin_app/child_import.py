@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app, has_app_context
-from markupsafe import Markup
 from mongoengine import get_db
 from mongoengine.errors import NotUniqueError, ValidationError
 from openpyxl import Workbook, load_workbook
@@ -582,8 +581,7 @@ def _id_key(value) -> str | None:
 # ---- saving ----
 def _save_error(exc: Exception) -> str:
     if isinstance(exc, DomainError):
-        message = exc.message
-        return message.striptags() if isinstance(message, Markup) else str(message)
+        return str(exc.message)
     if isinstance(exc, NotUniqueError):
         return "该儿童档案已存在，未重复保存。"
     if isinstance(exc, ValidationError):

@@ -272,6 +272,7 @@ def _row(r, url: str | None) -> dict:
         "built_total": r.built_total,
         "accepted": r.accepted,
         "percent": r.percent,
+        "percent_2023": r.percent_2023,
         "behind": list(r.behind),
         "url": url,
     }
@@ -288,7 +289,12 @@ def _construction(user) -> dict:
         "province_targets": None,
     }
     if user.role == "province":
-        out["province_targets"] = {str(y): n for y, n in PROVINCE_TARGETS.items()}
+        targets = {str(y): n for y, n in PROVINCE_TARGETS.items()}
+        out["province_targets"] = {
+            **targets,
+            "percent_2023": progress.percent(total.built_2023, targets["2023"]),
+            "percent": progress.percent(total.built_total, targets["2023"] + targets["2024"]),
+        }
     return out
 
 

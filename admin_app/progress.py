@@ -8,7 +8,13 @@ from datetime import date
 
 from .core import clock
 from .documents import Allocation, Place, Station
-from .documents.constants import ACCEPTED, BUILT, DEADLINE_MONTH_DAY, PROVINCE_TARGETS
+from .documents.constants import (
+    ACCEPTED,
+    BUILT,
+    DEADLINE_MONTH_DAY,
+    PROVINCE_TARGETS,
+    TOWNSHIP,
+)
 
 
 def today() -> date:
@@ -18,6 +24,13 @@ def today() -> date:
 def deadline(year: int) -> date:
     """31 August of the year: each county's yearly construction deadline (五(一))."""
     return date(year, *DEADLINE_MONTH_DAY)
+
+
+def percent(done: int, target: int | None) -> int:
+    """Built against a target, in whole percent (rounded down: 99.6% is not yet 100%)."""
+    if not target:
+        return 0
+    return min(100, 100 * done // target) if done < target else 100
 
 
 @dataclass
@@ -42,7 +55,12 @@ class Row:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.built_total / self.plan_total) if self.plan_total else 0
+        """完成率: built against the county's total for both years (the one rule: percent())."""
+        return percent(self.built_total, self.plan_total)
+
+    @property
+    def percent_2023(self) -> int | None:
+        return None if self.target_2023 is None else percent(self.built_2023, self.target_2023)
 
     def add(self, other: "Row") -> None:
         self.plan_total += other.plan_total
@@ -166,4 +184,31 @@ def province_check(rows: list[Row]) -> list[dict]:
             else f"与方案规定的 {whole} 个不一致",
         }
     )
+    return out
+
+
+def township_stations(user, county: str) -> list[dict]:
+    """A county's townships, each with its station (or none yet), for the drill-down.
+    The caller has checked that the county lies inside the user's place."""
+    from .documents.constants import ACCEPTANCE_RESULTS, BUILD_STATUSES
+
+    if county not in (Place.info(county) or {}).get("place_path", []) or user.place not in (
+        Place.info(county) or {}
+    ).get("place_path", []):
+        return []
+    stations = {s.place: s for s in Station.objects(place_path=county)}
+    out = []
+    for town in Place.children_of(county, TOWNSHIP):
+        station = stations.get(town["_id"])
+        out.append(
+            {
+                "key": town["_id"],
+                "name": town["name"],
+                "station": station,
+                "status": dict(BUILD_STATUSES).get(station.build_status, "") if station else "",
+                "accepted": dict(ACCEPTANCE_RESULTS).get(station.acceptance_result, "未验收")
+                if station
+                else "",
+            }
+        )
     return out

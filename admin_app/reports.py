@@ -9,6 +9,7 @@ are drafted here from the figures and edited by the clerk before the Word file i
 """
 
 import io
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -141,7 +142,7 @@ def township_of(user) -> str:
     return towns[0]
 
 
-def _count(pairs, counter: Counter) -> list[dict]:
+def _count(pairs, counter: Counter) -> list[dict]:  # pairs: a list, read twice
     """[{code, label, n}] in the order of a constants list, then unknown codes."""
     out = [{"code": code, "label": label, "n": counter.get(code, 0)} for code, label in pairs]
     known = {code for code, _ in pairs}
@@ -197,7 +198,7 @@ def _children(rows: list[dict], p: dict, scope) -> dict:
         "by_status": _count(CHILD_STATUSES, Counter(r.get("status") for r in rows)),
         "new": new,
         "decrease": decrease,
-        "decreased": _count((s for s in CHILD_STATUSES if s[0] != "active"), decreased),
+        "decreased": _count([s for s in CHILD_STATUSES if s[0] != "active"], decreased),
         "net": new - decrease,
     }
 
@@ -686,9 +687,14 @@ def _safe(value):
     return value
 
 
+_SIGNED = re.compile(r"^[+-]?\d+$")
+SIGNED_FORMAT = "+0;-0;0"  # 净增减: +7 stays +7 and is a number
+
+
 def _number(value):
-    """Counts as numbers (so the sheet can add them), other text as text."""
-    if isinstance(value, str) and value.isdigit():
+    """Counts as numbers (so the sheet can add them; a signed change keeps its sign on
+    screen through SIGNED_FORMAT), other text as text."""
+    if isinstance(value, str) and _SIGNED.match(value):
         return int(value)
     return _safe(value)
 
@@ -712,9 +718,11 @@ def _header(ws, labels) -> None:
 
 def _body_row(ws, values) -> None:
     ws.append([_number(v) for v in values])
-    for cell in ws[ws.max_row]:
+    for cell, raw in zip(ws[ws.max_row], values, strict=False):
         cell.border = _BOX
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if isinstance(raw, str) and raw[:1] in "+-" and _SIGNED.match(raw):
+            cell.number_format = SIGNED_FORMAT
 
 
 def station_workbook(f: dict) -> bytes:

@@ -23,6 +23,8 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
+import docxtpl.subdoc  # noqa: F401  (docxcompose, for the dossier's forms)
+from docx.oxml import ns as _docx_ns
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
@@ -46,6 +48,12 @@ from .documents.constants import (
     RISK_LEVELS,
     TOWNSHIP,
 )
+
+# docxcompose (imported by docxtpl.subdoc) rebinds "cp" in python-docx's global namespace
+# map to the custom-properties namespace, after which python-docx writes core properties
+# (title, lastModifiedBy …) in the wrong namespace. Our forms carry no custom properties,
+# so python-docx's own binding is put back.
+_docx_ns.nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
 TEMPLATES = {
@@ -316,54 +324,6 @@ DONE_LABELS = {
     "help_apply": "协助申办",
     "report_time_corrected": "更正报告时间",
 }
-HELP_REQUEST_ROWS = (
-    ("child_name", "姓名"),
-    ("child_gender", "性别"),
-    ("child_age", "年龄"),
-    ("child_address", "住址"),
-    ("child_phone", "联系电话"),
-    ("guardian_name", "监护人姓名"),
-    ("guardian_identity", "监护人身份"),
-    ("guardian_phone", "监护人联系电话"),
-    ("location", "地点"),
-    ("occurred_at", "时间"),
-    ("account", "具体经过"),
-    ("perp_name", "疑似施害者姓名"),
-    ("perp_identity", "疑似施害者身份"),
-    ("perp_address", "疑似施害者住址"),
-    ("perp_phone", "疑似施害者联系电话"),
-    ("attachment_note", "附件（文字记录、图片等相关证明）"),
-    ("filled_by", "填写人"),
-    ("filled_on", "填写日期"),
-)
-MANDATORY_REPORT_ROWS = (
-    ("reporter_public_boxes", "公开或匿名"),
-    ("reporter_name", "报告人姓名"),
-    ("reporter_contact", "联系方式"),
-    ("reporter_identity_boxes", "报告人身份"),
-    ("report_method_boxes", "报告方式"),
-    ("reported_at", "报告时间"),
-    ("child_name", "未成年人姓名"),
-    ("child_gender", "性别"),
-    ("child_age", "年龄"),
-    ("child_address", "居住地址"),
-    ("child_phone", "联系电话"),
-    ("guardian_name", "监护人姓名"),
-    ("guardian_identity", "监护人身份"),
-    ("guardian_phone", "监护人联系电话"),
-    ("scene", "案件发生地"),
-    ("occurred_at", "发生时间"),
-    ("account", "案件经过"),
-    ("perp_name", "疑似施害者姓名"),
-    ("perp_identity", "疑似施害者身份"),
-    ("physical_state", "身体状态"),
-    ("mental_state", "精神状态"),
-    ("behaviour", "行为表现"),
-    ("child_view", "未成年人对伤害案件的认知与评价"),
-    ("attachment_note", "附件（文字记录、图片等相关信息）"),
-    ("filled_by", "填写人"),
-    ("filled_on", "填写日期"),
-)
 VISIT_FINDINGS = (
     ("guardianship", "监护情况"),
     ("living", "生活情况"),
@@ -383,10 +343,6 @@ def station_of(case) -> str:
     return station_name(Place.name_of(case.place)) if case.place else BLANK
 
 
-def _form_rows(context: dict, rows) -> list[dict]:
-    return [{"label": label, "value": context[key]} for key, label in rows]
-
-
 def _day_range(days) -> str:
     days = sorted(d for d in days if d is not None)
     if not days:
@@ -404,7 +360,7 @@ def _event_row(event) -> dict:
     if clean(event.reason):
         note = "\n".join(x for x in (note, f"理由：{clean(event.reason)}") if x)
     return {
-        "at": cn_when(event.at),
+        "at": cn_when(event.happened_at or event.at),
         "step": _label(CASE_STEPS, event.step),
         "by": text(event.by_name or event.by, ""),
         "done": "、".join(text(DONE_LABELS.get(code, code), "") for code in event.done or ()),
@@ -485,6 +441,28 @@ def case_visits(case) -> list:
     )
 
 
+def _form(template: str, fields: dict, day, title: str) -> dict:
+    return {"template": template, "fields": fields, "day": day, "title": title}
+
+
+def render_dossier(case) -> bytes:
+    """The dossier as .docx: each form in `forms` goes in as a filled copy of its own
+    official template (a docxtpl subdocument), tables, labels and boxes as on paper."""
+    tpl = DocxTemplate(template_path("dossier"))
+    context = dossier_context(case)
+    subdocs = []
+    for i, form in enumerate(context["forms"]):
+        sub = tpl.new_subdoc(BytesIO(render(form["template"], form["fields"])))
+        if i:  # each form on a sheet of its own, as it was filled
+            sub.subdocx.paragraphs[0].paragraph_format.page_break_before = True
+        subdocs.append({"doc": sub})
+    context["forms"] = subdocs
+    tpl.render(context, jinja_env=_environment(), autoescape=True)
+    out = BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
 def dossier_context(case) -> dict:
     """The dossier of a case: cover, 卷内目录, basics, timeline, forms, referrals, minutes, visits.
 
@@ -499,44 +477,63 @@ def dossier_context(case) -> dict:
     harm = dict(HARM).get(case.harm, "")
     risk = dict(RISK).get(case.risk, "")
 
-    forms, contents = [], []
+    contents = []
     report = (
         MandatoryReport.objects(pk=case.mandatory_report).first() if case.mandatory_report else None
     )
     request = HelpRequest.objects(pk=case.help_request).first() if case.help_request else None
-    if report is not None:
-        forms.append(
-            {
-                "title": "附件6　未成年人保护强制报告登记表",
-                "rows": _form_rows(mandatory_report_context(report, None), MANDATORY_REPORT_ROWS),
-                "day": report.filled_on or _local_day(report.reported_at),
-            }
-        )
-    if request is not None:
-        forms.append(
-            {
-                "title": "附件5　未成年人疑似伤害事件求助登记表",
-                "rows": _form_rows(help_request_context(request, None), HELP_REQUEST_ROWS),
-                "day": request.filled_on or _local_day(request.created_at),
-            }
-        )
     referral_docs = sorted(
         Referral.objects(pk__in=case.referrals or []),
         key=lambda r: (r.referred_on, str(r.pk)),
     )
     visits = case_visits(case)
+    # Each official form as itself (its own template, filled as its Word download is):
+    # 附件6 and 附件5 that opened the case, then the 附件7 of every referral.
+    forms = []
+    if report is not None:
+        forms.append(
+            _form(
+                "mandatory_report",
+                mandatory_report_context(report, None),
+                report.filled_on or _local_day(report.reported_at),
+                "未成年人保护强制报告登记表",
+            )
+        )
+    if request is not None:
+        forms.append(
+            _form(
+                "help_request",
+                help_request_context(request, None),
+                request.filled_on or _local_day(request.created_at),
+                "未成年人疑似伤害事件求助登记表",
+            )
+        )
+    for r in referral_docs:
+        forms.append(
+            _form(
+                "referral",
+                referral_context(r, None),
+                r.referred_on,
+                f"未成年人保护服务转介记录表（{clean(r.unit_name)}）",
+            )
+        )
 
     contents.append(("一、案件基本情况", opened_on))
     contents.append(
         (
             f"二、办理经过（{len(case.events or [])} 条记录）",
-            _day_range(_local_day(e.at) for e in case.events or []),
+            _day_range(_local_day(e.happened_at or e.at) for e in case.events or []),
         )
     )
     for form in forms:
-        contents.append((f"三、登记表：{form['title'].split('　', 1)[1]}", cn_day(form["day"])))
-    for r in referral_docs:
-        contents.append((f"四、转介记录：{clean(r.unit_name)}", cn_day(r.referred_on)))
+        contents.append((f"三、登记表：{form['title']}", cn_day(form["day"])))
+    if referral_docs:
+        contents.append(
+            (
+                f"四、转介记录（{len(referral_docs)} 条）",
+                _day_range(r.referred_on for r in referral_docs),
+            )
+        )
     for c in case.conferences or []:
         contents.append(("五、个案会商纪要", cn_day(c.held_on)))
     if visits:
@@ -566,8 +563,8 @@ def dossier_context(case) -> dict:
             {"no": str(i), "title": title, "date": day}
             for i, (title, day) in enumerate(contents, 1)
         ],
-        "events": [_event_row(e) for e in case.events or []],
-        "forms": [{"title": f["title"], "rows": f["rows"]} for f in forms],
+        "events": [_event_row(e) for e in case.timeline()],
+        "forms": [{"template": f["template"], "fields": f["fields"]} for f in forms],
         "referrals": [_referral_row(r) for r in referral_docs],
         "conferences": [_conference_row(c) for c in case.conferences or []],
         "visits": [_visit_row(v) for v in visits],

@@ -214,6 +214,7 @@ STYLES = {
     "R": (HEI, ARROW_PT, True, 0, None, "right"),  # an arrow reaching the box on its right
     "J": (HEI, BOX_PT, True, 8, None, "center"),  # a jump to a later step (dashed border)
     "]": (HEI, ARROW_PT, True, 12, None, "center"),  # an arrow gathering the rows beside it
+    "-": (HEI, ARROW_PT, True, 0, None, "center"),  # a line joining a box to a "]" bracket
     "": (SONG, BOX_PT, False, 0, None, "center"),  # empty space
 }
 ARROWS = ("A", "R", "]")
@@ -265,7 +266,29 @@ def _tc_at(tr, column):
     raise ValueError(f"no cell starts at column {column}")
 
 
+def _line(cell):
+    """A rule across the whole cell at mid-height, edge to edge (no cell margins)."""
+    _tcpr_put(
+        cell._tc,
+        parse_xml(
+            f"<w:tcMar {nsdecls('w')}>"
+            '<w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tcMar>'
+        ),
+    )
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    tight(paragraph, 1, 1.0)
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(
+            f"<w:pBdr {nsdecls('w')}>"
+            '<w:bottom w:val="single" w:sz="12" w:space="0" w:color="000000"/></w:pBdr>'
+        )
+    )
+
+
 def _fill(cell, kind, text, size=None):
+    if kind == "-":
+        return _line(cell)
     font, default_size, bold, _, _, align = STYLES[kind]
     size = size or default_size
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -580,7 +603,7 @@ def disposal_step3():
         ],
         [
             ("K", "无伤害", 1),
-            ("A", "→", 4),
+            ("-", "", 4),  # into the bracket that leads to 低危 / 中高危
             ("^", "", 1),
             ("K", "中高危", 1),
             ("R", "→", 3),

@@ -337,7 +337,11 @@ def fill_cell(cell, kind, text):
     elif kind == "V":
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        add_text(paragraph, placeholder(text))
+        run = add_text(paragraph, placeholder(text))
+        if text.endswith("_boxes"):
+            # □ and ☑ are "weak" characters: at the start of a line LibreOffice sets them
+            # in the Latin font, smaller than the rest. Option lines use 宋体 throughout.
+            set_run_fonts(run._element.get_or_add_rPr(), latin=SONG)
     elif kind == "H":
         hint, name = text
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
@@ -675,19 +679,9 @@ def build_dossier() -> bytes:
     loop_table(doc, EVENTS, "events", "e", "无办理记录")
 
     heading(doc, "三、登记表")
+    # Each form is a filled copy of its own template (附件6, 附件5, 附件7), put in whole.
     tag_paragraph(doc, "for f in forms")
-    sub = doc.add_paragraph()
-    sub.paragraph_format.space_before = Pt(6)
-    sub.paragraph_format.space_after = Pt(6)
-    sub.paragraph_format.keep_with_next = True
-    add_text(sub, placeholder("f.title"), bold=True)
-    widths = (4.6, 12.0)
-    form = grid(doc, widths)
-    tag_row(form, widths, "for r in f.rows")
-    row = new_row(form, widths, height=0.8)
-    put(row.cells[0], placeholder("r.label"), center=True)
-    put(row.cells[1], placeholder("r.value"))
-    tag_row(form, widths, "endfor")
+    add_text(doc.add_paragraph(), "{{p f.doc }}")
     tag_paragraph(doc, "endfor")
     tag_paragraph(doc, "if not forms")
     add_text(doc.add_paragraph(), "本案未关联求助登记表或强制报告登记表。")

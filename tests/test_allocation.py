@@ -38,7 +38,10 @@ def test_bad_splits_are_refused_and_nothing_is_saved(app, users):
     a = make_allocation("640104000000", 16)
     c = login_as(app, users["county"])
     for data, message in (
-        ({"target_2023": 15, "target_2024": 4}, "超过了该县（区）的任务总数 16"),
+        ({"target_2023": 15, "target_2024": 4}, "（15 + 4 = 19）应等于该县（区）的任务总数 16"),
+        # Short of the total: was saved as 「保存记录成功」, shown as 未确认, 14 used as 2023's.
+        ({"target_2023": 14, "target_2024": 1}, "（14 + 1 = 15）应等于该县（区）的任务总数 16"),
+        ({"target_2023": 14, "target_2024": ""}, "请同时填写 2023 年和 2024 年的建设任务"),
         ({"target_2023": -1, "target_2024": 4}, "必须介于 0 到 100 之间"),
         ({"target_2023": "abc", "target_2024": 4}, "is-invalid"),
     ):
@@ -46,8 +49,9 @@ def test_bad_splits_are_refused_and_nothing_is_saved(app, users):
         assert r.status_code == 200, data
         page = r.get_data(as_text=True)
         assert message in page, data
-        assert "保存失败" in page
+        assert "保存失败" in page and "保存记录成功" not in page
         assert f'value="{data["target_2023"]}"' in page  # the typed value stays
+        assert f'value="{data["target_2024"]}"' in page or data["target_2024"] == ""
     a.reload()
     assert (a.target_2023, a.target_2024, a.version) == (None, None, 0)
 

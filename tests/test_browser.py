@@ -139,9 +139,9 @@ def _walk_through(page, live_server, user):
     page.locator("#target_2024").fill("4")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page).to_have_url(re.compile(r"/allocations/edit/\?id="))
-    message = "2023 年与 2024 年任务之和（19）超过了该县（区）的任务总数 16。"
+    message = "2023 年与 2024 年任务之和（15 + 4 = 19）应等于该县（区）的任务总数 16。"
     expect(page.locator(".alert-danger")).to_contain_text(message)
-    expect(page.locator("form .invalid-feedback", has_text="超过")).to_be_visible()
+    expect(page.locator("form .invalid-feedback", has_text="应等于")).to_be_visible()
     expect(page.locator(".alert-success")).to_have_count(0)
     expect(page.locator("#target_2023")).to_have_value("15")
     expect(page.locator("#target_2024")).to_have_value("4")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_allocation, make_station, make_user
+from tests.conftest import PASSWORD, ROLE_PLACES, make_allocation, make_station, make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 from tests.test_dashboard import CHUNLIN, TONGXI, XINGQING, ZHANGZHENG_V, make_child, new_case
 
@@ -92,3 +92,29 @@ def test_station_clerk_sees_the_charts_of_its_township(browser):
         page.screenshot(path=FAILURE_SCREENSHOT, full_page=True)
         raise
     assert browser.problems == []
+
+
+@pytest.mark.browser
+def test_every_role_has_its_menu_on_one_line_and_a_phone_no_sideways_scroll(browser):
+    """A clerk's 1366-px laptop shows the whole menu on one line, the user's name in it
+    (not a login name, not the role and place, which are inside the drop-down); a phone
+    folds it behind one button and never scrolls sideways."""
+    page = browser.page
+    for role, place in ROLE_PLACES.items():
+        make_user(f"nav_{role}", role, place, display_name=f"{role}马晓燕")
+    try:
+        for role in ROLE_PLACES:
+            page.set_viewport_size({"width": 1366, "height": 768})
+            log_in(page, f"nav_{role}")
+            navbar = page.locator("nav.navbar").first
+            assert navbar.bounding_box()["height"] <= 60, role
+            expect(navbar).to_contain_text(f"{role}马晓燕")
+            expect(navbar).not_to_contain_text(f"nav_{role}")
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.reload()
+            expect(page.locator(".navbar-toggler")).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, role
+        assert browser.problems == []
+    except BaseException:
+        page.screenshot(path=FAILURE_SCREENSHOT, full_page=True)
+        raise

@@ -253,6 +253,29 @@ def test_charts_read_top_to_bottom():
     assert sum(1 for line in lines if line == "↓") >= 30
 
 
+def test_no_harm_joins_the_bracket_to_the_risk_levels():
+    """附件4 step 3: 无伤害 is joined by a drawn line, edge to edge, to the bracket whose
+    arrow leads to 低危 / 中高危 (as 伤情处理 is), not by an arrow ending in empty space."""
+    from docx import Document as open_docx
+    from docx.oxml.ns import qn
+
+    doc = open_docx(io.BytesIO(render_bulletin("disposal", station())))
+    table = next(t for t in doc.tables if any(c.text == "无伤害" for c in t._cells))
+    row = next(r for r in table.rows if any(c.text == "无伤害" for c in r.cells))
+    tcs = row._tr.findall(qn("w:tc"))
+    at = next(i for i, tc in enumerate(tcs) if "无伤害" in "".join(tc.itertext()))
+    line = tcs[at + 1]
+    border = line.find(f".//{qn('w:pBdr')}/{qn('w:bottom')}")
+    assert border is not None and border.get(qn("w:val")) == "single"
+    assert line.find(f".//{qn('w:gridSpan')}").get(qn("w:val")) == "4"
+    margins = line.find(f".//{qn('w:tcMar')}")
+    assert {m.get(qn("w:w")) for m in margins} == {"0"}
+    # The next cell is the merged bracket (its left border is the line's end).
+    assert tcs[at + 2].find(f".//{qn('w:vMerge')}") is not None
+    above = next(r for r in table.rows if any(c.text == "疑似伤害" for c in r.cells))
+    assert any(c.text == "→" and c.text for c in above.cells)
+
+
 def test_hostile_values_render_literally():
     data = render_bulletin("workflow", station(**HOSTILE))
     text = "\n".join(paragraphs(data))

@@ -433,7 +433,7 @@ def test_save_rows_reports_a_row_whose_number_was_taken_meanwhile(app, users):
         assert [ch.name for ch in saved] == ["张一"] and failed == []
         saved, failed = save_rows(again, user)  # line 2 was valid when parsed, taken since
     assert [ch.name for ch in saved] == ["李八"]
-    assert failed == [(2, "该身份证号码已建档，请勿重复建档：查看已有档案。")]
+    assert failed == [(2, "该身份证号码已建档，请勿重复建档。")]
     assert Child.objects.count() == 2
     assert child_import.IdNumberIndex.objects.count() == 2
 

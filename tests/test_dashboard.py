@@ -164,8 +164,14 @@ def test_city_and_province_see_counties_side_by_side(app, place_data):
     province = figures_of(app, place_data["province"])
     counties = province["construction"]["counties"]
     assert [c["name"] for c in counties] == ["兴庆区", "金凤区", "原州区"]
-    assert province["construction"]["province_targets"] == {"2023": 153, "2024": 90}
     total = province["construction"]["total"]
+    # Completion against the province's own 153 + 90, floored: 2/153 and 3/243 are 1 %.
+    assert province["construction"]["province_targets"] == {
+        "2023": 153,
+        "2024": 90,
+        "percent_2023": 1,
+        "percent": 1,
+    }
     assert (total["plan_total"], total["built_2023"], total["built_total"]) == (37, 2, 3)
     assert total["target_2023"] is None  # 金凤区 has not split its total yet
     assert province["children"]["total"]["count"] == 6

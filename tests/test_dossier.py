@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from docx import Document as open_docx
+from docx.oxml.ns import qn
 from lxml import etree
 
 from admin_app import archive, cases, referrals, visits, word
@@ -26,11 +28,13 @@ from admin_app.documents.case import (
     ChildInfo,
     Conference,
     Dossier,
+    HelpRequest,
     MandatoryReport,
     Referral,
 )
 from tests.conftest import login_as, make_user, text
 from tests.test_visits import make_child, visit_data
+from tests.test_word import SEED_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "甲&乙 <b>粗体</b> x > y {{ x }} {% if %} {%p endfor %}\n第二行\r\n第三行 "
@@ -185,7 +189,8 @@ def test_archiving_stores_the_dossier(app, users, archived):
     for title in order:
         last = body.index(title, last)  # the section headings, after the 目录 rows
     assert "三、登记表：未成年人保护强制报告登记表" in body
-    assert "四、转介记录：兴庆区心理服务中心" in body
+    assert "三、登记表：未成年人保护服务转介记录表（兴庆区心理服务中心）" in body
+    assert "四、转介记录（1 条）" in body
     # Every event of the timeline.
     for e in case.events:
         assert cases.STEP_LABELS[e.step] in body
@@ -208,6 +213,57 @@ def test_archiving_stores_the_dossier(app, users, archived):
         "{{ reason }}", ""
     )
     assert "None" not in body
+
+
+def in_order(data: bytes) -> str:
+    """The body's text in document order: paragraphs and table cells as they come."""
+    doc = open_docx(io.BytesIO(data))
+    out = []
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            out.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+        elif block.tag == qn("w:tbl"):
+            for tc in block.iter(qn("w:tc")):
+                for p in tc.iter(qn("w:p")):
+                    out.append(
+                        "".join(
+                            "\n" if el.tag == qn("w:br") else (el.text or "")
+                            for el in p.iter(qn("w:t"), qn("w:br"))
+                        )
+                    )
+    return "\n".join(out)
+
+
+def test_each_form_is_in_the_dossier_as_its_official_table(app, users, archived):
+    """三、登记表 holds 附件6 and the 附件7 whole: every seed label in order, in tables
+    laid out as the forms themselves, with the □ lines and the values filled in."""
+    case, report, child, ref = archived
+    data = Dossier.objects.get(pk=str(case.pk)).data
+    body = in_order(data)
+    start = body.index("三、登记表\n")  # the heading, not the 目录 rows (三、登记表：…)
+    end = body.index("四、转介记录\n", start)
+    section = body[start:end]
+    position = 0
+    for name in ("mandatory_report_form.docx", "referral_record_form.docx"):
+        for label in SEED_LABELS[name]:
+            found = section.find(label, position)
+            assert found >= 0, f"{label!r} of {name} missing or out of order in the dossier"
+            position = found + len(label)
+    assert "☑匿名" in section and "☑社区人员（邻居等）" in section
+    assert "兴庆区心理服务中心" in section and "需要心理疏导 {{ reason }}" in section
+    # The forms' own tables, not a two-column list: the 附件6 and 附件7 grids are there,
+    # cell for cell as in the forms' Word downloads.
+    doc = open_docx(io.BytesIO(data))
+    widths = {len(t.columns) for t in doc.tables}
+    for name in ("mandatory_report_form.docx", "referral_record_form.docx"):
+        form = open_docx(word.template_path(name))
+        assert len(form.tables[0].columns) in widths
+    report = MandatoryReport.objects.get(pk=report.pk)
+    alone = open_docx(
+        io.BytesIO(word.render("mandatory_report", word.mandatory_report_context(report, None)))
+    )
+    cells = [c.text for row in alone.tables[0].rows for c in row.cells]
+    assert any([c.text for row in t.rows for c in row.cells] == cells for t in doc.tables)
 
 
 def test_placeholders_equal_the_context_keys(app, users, archived):
@@ -297,8 +353,9 @@ def test_archived_case_and_dossier_are_read_only(app, users, archived):
     r = c.post(
         f"/mandatory_reports/edit/?id={report.pk}",
         data={**form, "scene": "改过", "row_version": version},
+        follow_redirects=True,
     )
-    assert "只读" in text(r)
+    assert "只读" in text(r) and "/mandatory_reports/details/" in r.request.url
     assert MandatoryReport.objects.get(pk=report.pk).scene == "村东头 & <小卖部>"
     after = Dossier.objects.get(pk=str(case.pk))
     assert (after.sha256, after.data, after.created_at) == (
@@ -343,3 +400,37 @@ def test_a_missing_dossier_is_stored_on_first_download(app, users, archived):
     r = login_as(app, users["county"]).get(f"/cases/dossier/?id={case.pk}")
     assert r.status_code == 200 and "未成年人保护个案卷宗" in all_text(r.data)
     assert Dossier.objects.get(pk=str(case.pk)).created_by == "u_county"
+
+
+def test_archived_forms_are_shown_read_only_and_each_paper_is_one_click_away(app, users, archived):
+    """An archived case's forms offer no 编辑 (list icon, details tab) and say why; a typed
+    edit URL lands on the details page. Every form links its case by number and its Word."""
+    case, report, child, ref = archived
+    c = login_as(app, users["station"])
+    for ep, doc in (("mandatory_reports", report), ("referrals", ref)):
+        details = c.get(f"/{ep}/details/?id={doc.pk}").get_data(as_text=True)
+        assert 'id="edit-tab"' not in details and 'id="read-only-note"' in details, ep
+        assert "已组卷归档，登记表只读" in details
+        assert f'href="/cases/details/?id={case.pk}"' in details and case.number in details
+        assert f'href="/{ep}/word/?id={doc.pk}"' in details
+        listing = c.get(f"/{ep}/").get_data(as_text=True)
+        shown = re.sub(r"<[^>]+>", " ", listing)
+        assert str(doc.pk) not in shown and str(case.pk) not in shown  # the case number
+        assert f"/{ep}/edit/?id={doc.pk}" not in listing and case.number in listing, ep
+        r = c.get(f"/{ep}/edit/?id={doc.pk}", follow_redirects=True)
+        assert r.request.path == f"/{ep}/details/" and "只读" in text(r)
+    # A form of an open case still offers 编辑, everywhere.
+    r = c.post(
+        "/help_requests/new/",
+        data={"child_info-name": "小芳", "location": "村口", "open_case": "y"},
+    )
+    assert r.status_code == 302, text(r)
+    request = HelpRequest.objects.get()
+    open_case = Case.objects.get(help_request=str(request.pk))
+    details = c.get(f"/help_requests/details/?id={request.pk}").get_data(as_text=True)
+    assert 'id="edit-tab"' in details and 'id="read-only-note"' not in details
+    assert f'href="/help_requests/word/?id={request.pk}"' in details  # 附件5 has its Word too
+    assert f'href="/cases/details/?id={open_case.pk}"' in details and open_case.number in details
+    assert f"/help_requests/edit/?id={request.pk}" in c.get("/help_requests/").get_data(
+        as_text=True
+    )

@@ -8,6 +8,7 @@ Set WORD_PREVIEW_DIR to keep the PDFs and the page-1 PNGs of the print test for 
 import importlib.util
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -429,7 +430,22 @@ def test_station_excel_opens_with_the_figures(app, users, township_data):
     assert values[("计划走访（次）", "本期计划走访")] == 3
     assert values[("", "已按计划完成")] == 2
     assert values[("严重侵害案件（件）", "严重家暴或不法侵害")] == 3
+    labels = [str(row[1]) for row in rows if len(row) > 1 and row[1]]
+    assert "减少：已迁出" in labels and not any("moved" in x for x in labels)
+    # Counts are numbers; none is text such as "'+7".
+    cells = [v for row in rows for v in row[2:] if v is not None]
+    assert not any(isinstance(v, str) and re.fullmatch(r"'?[+-]?\d+", v) for v in cells)
     assert AuditEntry.objects(action="export", actor="u_station").count() == 1
+
+
+def test_a_signed_change_is_a_number_that_keeps_its_sign():
+    from openpyxl import Workbook
+
+    ws = Workbook().active
+    reports._body_row(ws, ["净增减", "+7"])
+    reports._body_row(ws, ["净增减", "-2"])
+    assert [ws["B1"].value, ws["B2"].value] == [7, -2]
+    assert ws["B1"].number_format == ws["B2"].number_format == "+0;-0;0"
 
 
 # ---- the county's filing -------------------------------------------------------------

@@ -143,7 +143,7 @@ POLICY = {
     "stations": ViewPolicy(
         Station,
         ALL_ROLES,
-        ("province", "county", "station"),
+        ("county", "station"),  # the province records 验收 by its own route (accept)
         ("province", "county"),
         ("province", "county"),
         True,
@@ -221,6 +221,7 @@ NON_RECORD_ENDPOINTS = {
     "static",
     "admin.static",
     "health",
+    "favicon",
 }
 
 # --------------------------------------------------------------------------------------
@@ -653,6 +654,8 @@ ROUTES = [
         only=("cases",),
     ),
     Route("status", "POST", "/{ep}/status/", "status_view", form="status", only=("referrals",)),
+    # 验收: the province's own action on a built station (not the station's edit form).
+    Route("accept", "POST", "/{ep}/accept/", "accept_view", form="accept", only=("stations",)),
 ]
 # The archived case's dossier (案卷) download, once the view has it.
 HAS_DOSSIER = hasattr(CaseView, "dossier_view")
@@ -688,6 +691,7 @@ WRITES = {
     "first_visit",
     "conference",
     "status",
+    "accept",
 }
 # Writes that look their record up by the posted id: "not found", back to the list.
 NOT_FOUND_WRITES = {
@@ -698,7 +702,9 @@ NOT_FOUND_WRITES = {
     "first_visit",
     "conference",
     "status",
+    "accept",
 }
+ACCEPTORS = ("province",)  # 验收 is the province's (五(一))
 CASE_STEPS = {"advance", "first_visit", "conference"}  # only CASE_WORKERS work a case
 EXPORTS = {"export_csv", "export_xlsx", "download"}
 CLOSED = {"ajax_lookup", "ajax_update", "api_file"}  # 404 for everyone
@@ -723,6 +729,7 @@ ID_ROUTES = [
     "first_visit",
     "conference",
     "status",
+    "accept",
 ]
 BAD_IDS = {
     "random_objectid": str(ObjectId()),
@@ -925,9 +932,15 @@ def build_world(app) -> dict:
     docs = {}
     for rec in RECORDS:
         if rec.endpoint == "stations":
-            docs[rec.name] = make_station(rec.place, address=rec.labels[1], setup_mode="standalone")
+            docs[rec.name] = make_station(
+                rec.place,
+                address=rec.labels[1],
+                setup_mode="standalone",
+                build_status="built",  # built, so the province may record 验收
+                build_year=2024,
+            )
         elif rec.endpoint == "allocations":
-            a = make_allocation(rec.place, 10)
+            a = make_allocation(rec.place, 5)  # the edits and imports split it 3 + 2
             a.note = rec.labels[0]
             a.save()
             docs[rec.name] = a
@@ -1071,7 +1084,8 @@ def edit_data(ep: str, doc, role: str) -> dict:
         return {
             "row_version": v,
             "setup_mode": "dual",
-            "build_status": "planned",
+            "build_status": doc.build_status,
+            "build_year": str(doc.build_year or ""),
             "phone": "0951-9999999",
             "address": "EDITED",
         }
@@ -1235,6 +1249,12 @@ def form_for(route: Route, ep: str, doc, role: str):
             "escalated": "y",
         },
         "status": lambda: {"id": pk, "status": "received", "note": "EDITED"},
+        "accept": lambda: {
+            "id": pk,
+            "acceptance_date": (clock.today() - timedelta(days=1)).isoformat(),
+            "acceptance_result": "passed",
+            "acceptance_note": "EDITED",
+        },
         None: lambda: None,
     }[route.form]()
 
@@ -1419,6 +1439,10 @@ def expect_written(rec: Rec, route: Route, doc, before: dict) -> None:
     if route.name == "status":
         assert (before["status"], now["status"]) == ("sent", "received")
         return
+    if route.name == "accept":
+        assert before.get("acceptance_result") is None and now["acceptance_result"] == "passed"
+        assert now["acceptance_note"] == "EDITED" and now["address"] == before["address"]
+        return
     field = {
         "stations": "address",
         "allocations": "note",
@@ -1448,6 +1472,8 @@ def may_write(policy: ViewPolicy, route: Route, role: str, doc=None) -> bool:
         return role in TRANSFERRERS  # the target is inside every transferring role's place
     if route.name in CASE_STEPS:
         return role in CASE_WORKERS  # supervisors read a case; the 未保站 works it
+    if route.name == "accept":
+        return role in ACCEPTORS
     return role in policy.edit  # edits, and a referral's status
 
 
@@ -1552,6 +1578,7 @@ def test_guessed_id_finds_nothing(app, world, role, ep, route, bad_id):
         "first_visit": {"id": bad_id, "at": "2020-01-01T08:00"},
         "conference": {"id": bad_id, "held_on": "2020-01-01", "decisions": "EDITED"},
         "status": {"id": bad_id, "status": "received"},
+        "accept": {"id": bad_id, "acceptance_date": "2025-01-01", "acceptance_result": "passed"},
         None: None,
     }[route.form]
 
@@ -2667,3 +2694,58 @@ def test_holiday_arrangement_routes_of_the_province(app):
     client.post("/holiday_years/new/", data=entry)
     r = client.post("/holiday_years/delete/", data={"id": str(year)})
     assert r.status_code == 302 and HolidayYear.objects.count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# 18. Personal data by role: an archive's details, its 变更历史 and the audit log show
+# 身份证 and phone numbers in full only to the roles that contact families
+# (privacy.FULL_IDENTITY_ROLES); the county, city and province see them masked, old values
+# in the history included, and the history reads in Chinese labels, never stored codes.
+# --------------------------------------------------------------------------------------
+GUARDIAN_PHONES = ("13912345678", "13787654321")  # before and after the edit
+
+
+def _archive_with_history(app):
+    from tests.test_children import GIRL, form
+
+    station = sign_in(app, "station")
+    guardian = id_number("640104", "1978-03-15", "201")
+    data = form(**{"guardians-0-id_number": guardian, "guardians-0-phone": GUARDIAN_PHONES[0]})
+    assert station.post("/children/new/", data=data).status_code == 302
+    child = Child.objects.get(name="马小花")
+    edited = form(
+        row_version=str(child.version),
+        **{"guardians-0-id_number": guardian, "guardians-0-phone": GUARDIAN_PHONES[1]},
+    )
+    assert station.post(f"/children/edit/?id={child.pk}", data=edited).status_code == 302
+    return station, child, GIRL, guardian
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_history_and_audit_show_personal_data_as_the_role_may(app, role):
+    station, child, girl, guardian = _archive_with_history(app)
+    client = station if role == "station" else sign_in(app, role)
+    page = client.get(f"/children/details/?id={child.pk}").get_data(as_text=True)
+    history = page[page.index("变更历史") :]
+    full = role in ("station", "social_worker", "village")
+    for number in (girl, guardian, *GUARDIAN_PHONES):
+        assert (number in page) is full, (role, number)
+    # The history shows both phones (the change), masked for supervisors.
+    for phone in GUARDIAN_PHONES:
+        masked = phone[:3] + "****" + phone[-4:]
+        assert (phone if full else masked) in history, (role, phone)
+    assert "父亲" in history and "外出务工" in history
+    for code in ("father", "migrant_work", "left_behind", "both_away"):
+        assert code not in history, (role, code)
+    if role in ("province", "city", "county", "station"):  # who opens the audit log
+        audit = client.get("/audit/?search=马小花").get_data(as_text=True)
+        entry = AuditEntry.objects(target_type="children", action="update").first()
+        details = client.get(f"/audit/details/?id={entry.pk}").get_data(as_text=True)
+        assert "马小花" in audit and "儿童档案" in audit  # the entries are listed, in Chinese
+        if not full:
+            for body in (audit, details):
+                for number in (girl, guardian, *GUARDIAN_PHONES):
+                    assert number not in body, (role, number)
+        for phone in GUARDIAN_PHONES:  # the change, old and new
+            assert (phone in details) is full, (role, phone)
+            assert (phone[:3] + "****" + phone[-4:] in details) is not full, (role, phone)

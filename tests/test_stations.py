@@ -1,6 +1,8 @@
 """未保站 registry: registration, generated name, duplicates, role fields, dates."""
 
-from admin_app.documents import Station
+import re
+
+from admin_app.documents import AuditEntry, Station
 from tests import when
 from tests.conftest import login_as, make_station, text
 
@@ -63,18 +65,6 @@ def test_build_rules_and_future_dates(app, users):
             },
             "备案日期不能晚于今天",
         ),
-        (
-            {
-                "build_status": "building",
-                "acceptance_result": "passed",
-                "acceptance_date": "2024-01-01",
-            },
-            "未建成的未保站不能验收",
-        ),
-        (
-            {"build_status": "built", "build_year": 2023, "acceptance_result": "passed"},
-            "须同时填写",
-        ),
     ):
         r = _create(c, township="640104100000", **data)
         assert r.status_code == 200 and message in text(r), data
@@ -111,23 +101,86 @@ def test_station_clerk_edits_its_station_but_not_build_or_acceptance(app, users)
     assert c.get("/stations/new/").status_code == 302  # may not register stations
 
 
-def test_province_records_acceptance(app, users):
-    s = make_station("640104100000", build_status="built", build_year=2023)
+def _accept(c, s, **data):
+    form = {"id": str(s.pk), "acceptance_date": "", "acceptance_result": "", "acceptance_note": ""}
+    form.update({k: str(v) for k, v in data.items()})
+    return c.post("/stations/accept/", data=form)
+
+
+def test_province_records_acceptance_by_its_own_action(app, users):
+    """验收 is its own action with its own three fields; the station form has none of them,
+    so recording it cannot change the station's details."""
+    s = make_station(
+        "640104100000", build_status="built", build_year=2023, address="掌政镇政府院内"
+    )
     c = login_as(app, users["province"])
-    r = c.post(
-        f"/stations/edit/?id={s.pk}",
-        data={
-            "row_version": "0",
-            "setup_mode": "dual",
-            "build_status": "built",
-            "build_year": "2023",
-            "acceptance_result": "passed",
-            "acceptance_date": "2024-03-01",
-            "acceptance_note": "合格",
-        },
+    # The province no longer edits the station; its details page carries the 验收 form.
+    assert c.get(f"/stations/edit/?id={s.pk}").status_code == 302
+    page = c.get(f"/stations/details/?id={s.pk}").get_data(as_text=True)
+    form = page[page.index('id="accept-form"') :]
+    form = form[: form.index("</form>")]
+    names = set(re.findall(r'name="([^"]+)"', form))
+    assert names == {"csrf_token", "id", "acceptance_date", "acceptance_result", "acceptance_note"}
+    assert "记录验收" in form and "编辑" not in page[: page.index('id="accept-form"')]
+    for role in ("county", "station"):  # and their forms have no acceptance field
+        edit = login_as(app, users[role]).get(f"/stations/edit/?id={s.pk}")
+        assert "acceptance" not in edit.get_data(as_text=True), role
+
+    day = when.days_ago(10)
+    r = _accept(
+        c,
+        s,
+        acceptance_date=day.isoformat(),
+        acceptance_result="passed",
+        acceptance_note="合格 & 规范",
     )
     assert r.status_code == 302, text(r)
-    assert Station.objects.get(pk=s.pk).acceptance_result == "passed"
+    s.reload()
+    assert (s.acceptance_date, s.acceptance_result, s.acceptance_note) == (
+        day,
+        "passed",
+        "合格 & 规范",
+    )
+    assert s.address == "掌政镇政府院内" and s.build_status == "built" and s.version == 1
+    entry = AuditEntry.objects(target_type="stations", action="update").get()
+    assert entry.detail == "验收" and entry.actor == "u_province"
+    shown = text(c.get(f"/stations/details/?id={s.pk}"))
+    assert "验收合格" in shown and "已记录验收结果" in shown
+
+
+def test_acceptance_refusals_keep_what_was_typed(app, users):
+    s = make_station("640104100000", build_status="built", build_year=2023)
+    c = login_as(app, users["province"])
+    for data, message in (
+        ({"acceptance_date": "2024-03-01"}, "请填写验收日期并选择验收结果"),
+        (
+            {"acceptance_result": "passed", "acceptance_note": "意见<甲>"},
+            "请填写验收日期并选择验收结果",
+        ),
+        (
+            {"acceptance_date": when.days_ahead(2).isoformat(), "acceptance_result": "rectify"},
+            "不能晚于",
+        ),
+        ({"acceptance_date": "2024-02-30", "acceptance_result": "passed"}, "验收未记录"),
+    ):
+        r = _accept(c, s, **data)
+        page = r.get_data(as_text=True)
+        assert r.status_code == 400 and message in page, (data, text(r)[-300:])
+        if "acceptance_note" in data:
+            assert "意见&lt;甲&gt;" in page  # the typed opinion stays in the box
+        if "acceptance_date" in data:
+            assert data["acceptance_date"] in page
+    planned = make_station("640104200000", build_status="building")
+    r = _accept(c, planned, acceptance_date="2024-03-01", acceptance_result="passed")
+    assert r.status_code == 400 and "未建成的未保站不能验收" in text(r)
+    for role in ("county", "station"):
+        r = _accept(
+            login_as(app, users[role]), s, acceptance_date="2024-03-01", acceptance_result="passed"
+        )
+        assert r.status_code == 302
+    s.reload(), planned.reload()
+    assert s.acceptance_result is None and planned.acceptance_result is None
+    assert s.version == 0 and AuditEntry.objects(target_type="stations").count() == 0
 
 
 def test_staff_are_recorded(app, users):

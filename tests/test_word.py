@@ -188,102 +188,120 @@ def test_placeholders_equal_context_keys(name):
     assert placeholders == set(context(make(), user("station")))
 
 
+# Titles, section rows and labels of each form, in the seed's order and words.
+SEED_LABELS = {
+    "help_request_form.docx": [
+        "附件5",
+        "未成年人疑似伤害事件求助登记表",
+        "未\n成\n年\n人\n信\n息",
+        "姓名",
+        "性别",
+        "年龄",
+        "住址",
+        "联系电话",
+        "监护人姓名",
+        "身份",
+        "联系电话",
+        "情\n况\n陈\n述",
+        "地点",
+        "时间",
+        "具体经过",
+        "疑\n似\n施\n害\n者",
+        "姓名",
+        "身份",
+        "住址",
+        "联系电话",
+        "附件\n（文字记录、图片等相关证明）",
+        "填写人",
+        "填写日期",
+    ],
+    "mandatory_report_form.docx": [
+        "附件6",
+        "未成年人保护强制报告登记表",
+        "报\n告\n人\n信\n息",
+        "公开或匿名",
+        "报告人姓名",
+        "联系方式",
+        "报告人身份",
+        "报告方式",
+        "报告时间",
+        "未\n成\n年\n人\n信\n息",
+        "未成年人姓名",
+        "性别",
+        "年龄",
+        "居住地址",
+        "联系电话",
+        "监护人姓名",
+        "身份",
+        "联系电话",
+        "情\n况\n陈\n述",
+        "案件发生地",
+        "发生时间",
+        "案件经过",
+        "疑\n似\n施\n害\n者",
+        "姓名",
+        "身份",
+        "未\n成\n年\n人\n具\n体\n状\n态",
+        "身体状态",
+        "精神状态",
+        "行为表现",
+        "未成年人对伤害案件的认知与评价",
+        "（认识、理解与评价：对施害者行为的认识、关系及信任程度、亲密程度、继续相处意愿等）",
+        "附件\n（文字记录、图片等相关信息）",
+        "填写人",
+        "填写日期",
+    ],
+    "referral_record_form.docx": [
+        "附件7",
+        "未成年人保护服务转介记录表",
+        "未\n成\n年\n人\n信\n息",
+        "姓名",
+        "性别",
+        "年龄",
+        "住址",
+        "联系电话",
+        "监护人姓名",
+        "身份",
+        "联系电话",
+        "转\n介\n服\n务\n记\n录",
+        "转介理由",
+        "（目击或了解到的未成年人伤害案件具体发展过程与情形，描述性话语）",
+        "转\n介\n信\n息",
+        "转介接收单位",
+        "单位地址",
+        "对接负责人姓名",
+        "联系方式",
+        "未保工作站后续跟进计划",
+        "填写人姓名",
+        "填写日期",
+    ],
+}
+
+
 @pytest.mark.parametrize("name", FORMS)
 def test_template_follows_the_seed_words(name):
     """Titles, section rows and labels in the seed's order and words."""
-    expected = {
-        "help_request_form.docx": [
-            "附件5",
-            "未成年人疑似伤害事件求助登记表",
-            "未\n成\n年\n人\n信\n息",
-            "姓名",
-            "性别",
-            "年龄",
-            "住址",
-            "联系电话",
-            "监护人姓名",
-            "身份",
-            "联系电话",
-            "情\n况\n陈\n述",
-            "地点",
-            "时间",
-            "具体经过",
-            "疑\n似\n施\n害\n者",
-            "姓名",
-            "身份",
-            "住址",
-            "联系电话",
-            "附件\n（文字记录、图片等相关证明）",
-            "填写人",
-            "填写日期",
-        ],
-        "mandatory_report_form.docx": [
-            "附件6",
-            "未成年人保护强制报告登记表",
-            "报\n告\n人\n信\n息",
-            "公开或匿名",
-            "报告人姓名",
-            "联系方式",
-            "报告人身份",
-            "报告方式",
-            "报告时间",
-            "未\n成\n年\n人\n信\n息",
-            "未成年人姓名",
-            "性别",
-            "年龄",
-            "居住地址",
-            "联系电话",
-            "监护人姓名",
-            "身份",
-            "联系电话",
-            "情\n况\n陈\n述",
-            "案件发生地",
-            "发生时间",
-            "案件经过",
-            "疑\n似\n施\n害\n者",
-            "姓名",
-            "身份",
-            "未\n成\n年\n人\n具\n体\n状\n态",
-            "身体状态",
-            "精神状态",
-            "行为表现",
-            "未成年人对伤害案件的认知与评价",
-            "（认识、理解与评价：对施害者行为的认识、关系及信任程度、亲密程度、继续相处意愿等）",
-            "附件\n（文字记录、图片等相关信息）",
-            "填写人",
-            "填写日期",
-        ],
-        "referral_record_form.docx": [
-            "附件7",
-            "未成年人保护服务转介记录表",
-            "未\n成\n年\n人\n信\n息",
-            "姓名",
-            "性别",
-            "年龄",
-            "住址",
-            "联系电话",
-            "监护人姓名",
-            "身份",
-            "联系电话",
-            "转\n介\n服\n务\n记\n录",
-            "转介理由",
-            "（目击或了解到的未成年人伤害案件具体发展过程与情形，描述性话语）",
-            "转\n介\n信\n息",
-            "转介接收单位",
-            "单位地址",
-            "对接负责人姓名",
-            "联系方式",
-            "未保工作站后续跟进计划",
-            "填写人姓名",
-            "填写日期",
-        ],
-    }[name]
+    expected = SEED_LABELS[name]
     text = all_text((word.TEMPLATE_DIR / name).read_bytes())
     position = 0
     for label in expected:
         found = text.find(label, position)
         assert found >= 0, f"{label!r} missing or out of order in {name}"
         position = found + len(label)
+
+
+def test_option_lines_are_set_in_song_throughout():
+    """□ and ☑ at the start of an option line are set in 宋体 like the rest of the line
+    (in the Latin face LibreOffice drew the first □ of each line smaller)."""
+    from docx.oxml.ns import qn
+
+    doc = open_docx(word.template_path("mandatory_report"))
+    runs = [r for r in doc.element.body.iter(qn("w:r")) if "_boxes" in "".join(r.itertext())]
+    assert len(runs) == 3
+    for run in runs:
+        fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "宋体"
+        assert fonts.get(qn("w:eastAsia")) == "宋体"
 
 
 @pytest.mark.parametrize("name", FORMS)

@@ -164,7 +164,8 @@ class CaseEvent(EmbeddedDocument):
     """One recorded step: who, when, what was done and why."""
 
     step = StringField(required=True, choices=CASE_STEPS)
-    at = DateTimeField(default=clock.now)
+    at = DateTimeField(default=clock.now)  # when it was recorded
+    happened_at = DateTimeField()  # when it happened, when not at recording (a visit)
     by = StringField()
     by_name = StringField()
     done = ListField(StringField())  # codes of what was done (interventions, services …)
@@ -211,6 +212,10 @@ class Case(ScopedDocument):
 
     def __str__(self):
         return f"{self.number} {self.child_info.name if self.child_info else ''}"
+
+    def timeline(self) -> list:
+        """The events in the order they happened (a visit recorded later sits at its time)."""
+        return sorted(self.events or [], key=lambda e: e.happened_at or e.at)
 
 
 class Dossier(Document):

@@ -30,6 +30,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from ..core import clock
+from ..core.privacy import mask_id, mask_phone  # noqa: F401 - re-exported
 from .base import DomainError, ScopedDocument
 from .constants import (
     BENEFIT_STATUSES,
@@ -109,20 +110,6 @@ def _area_note(number: str, birth: date) -> str:
     return f"地区码 {area} 不在国家行政区划代码表中，请核对号码。"
 
 
-def mask_id(number: str | None) -> str:
-    """640104********1234."""
-    if not number:
-        return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else "****"
-
-
-def mask_phone(phone: str | None) -> str:
-    """139****1234."""
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
-
-
 class Guardian(EmbeddedDocument):
     """A guardian or family member (三(二), 4.2)."""
 
@@ -135,7 +122,12 @@ class Guardian(EmbeddedDocument):
     note = StringField(max_length=200)
 
     def __str__(self):
-        return f"{self.name}（{dict(RELATIONS).get(self.relation, '')}）"
+        """马建国（父亲，外出务工）: who they are to the child, and where they are."""
+        parts = [
+            dict(RELATIONS).get(self.relation, ""),
+            dict(GUARDIAN_SITUATIONS).get(self.situation, ""),
+        ]
+        return f"{self.name}（{'，'.join(p for p in parts if p)}）"
 
 
 class Benefit(EmbeddedDocument):

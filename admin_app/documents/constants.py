@@ -385,3 +385,34 @@ ORG_KINDS = (
 CARE_MODES = (("voluntary", "自愿助养"), ("foster", "家庭寄养"), ("temporary", "临时照料"))
 PLAN_STATUSES = (("draft", "草稿"), ("adopted", "已确定"))
 REPORT_HALVES = (("H1", "上半年"), ("H2", "下半年"))
+
+# What each collection holds, as the audit log names it.
+COLLECTION_LABELS = (
+    ("places", "地区"),
+    ("stations", "未保站"),
+    ("allocations", "建设任务分配表"),
+    ("users", "用户"),
+    ("children", "儿童档案"),
+    ("child_history", "档案变更历史"),
+    ("child_id_numbers", "身份证号码登记"),
+    ("transfer_traces", "迁出记录"),
+    ("visit_books", "走访计划与记录"),
+    ("attachments", "照片和扫描件"),
+    ("cases", "案件"),
+    ("mandatory_reports", "强制报告登记表（附件6）"),
+    ("help_requests", "疑似伤害事件求助登记表（附件5）"),
+    ("referrals", "服务转介记录表（附件7）"),
+    ("receiving_units", "转介接收单位"),
+    ("dossiers", "案卷"),
+    ("publicity_events", "宣传培训"),
+    ("community_activities", "儿童之家与四点半课堂"),
+    ("volunteers", "志愿者"),
+    ("social_organizations", "社会组织"),
+    ("caring_families", "爱心家庭"),
+    ("work_plans", "年度工作计划"),
+    ("half_year_reports", "半年汇报记录"),
+    ("holiday_years", "放假调休安排"),
+    ("rosters", "花名册"),
+    ("roster_summaries", "乡镇统计"),
+    ("audit_log", "审计日志"),
+)

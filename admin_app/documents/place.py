@@ -120,13 +120,17 @@ class Place(ScopedDocument):
 
     @classmethod
     def choices_under(cls, key: str, level: str) -> list[tuple[str, str]]:
-        """(key, label) pairs of the places at `level` inside `key`, for select boxes."""
-        out = []
-        for r in cls.children_of(key, level) + (
-            [cls.info(key)] if cls.info(key) and cls.info(key)["level"] == level else []
-        ):
-            out.append((r["_id"], f"{cls.full_name_of(r['_id'])}（{r['code']}）"))
-        return sorted(set(out), key=lambda c: c[1])
+        """(key, label) pairs of the places at `level` inside `key`, for select boxes, in
+        the order of their administrative codes (the order of the official lists)."""
+        rows = {
+            r["_id"]: r
+            for r in cls.children_of(key, level)
+            + ([cls.info(key)] if cls.info(key) and cls.info(key)["level"] == level else [])
+        }
+        return [
+            (k, f"{cls.full_name_of(k)}（{r['code']}）")
+            for k, r in sorted(rows.items(), key=lambda kv: kv[1]["code"])
+        ]
 
     # ---- domain rules ----
     @staticmethod

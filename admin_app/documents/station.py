@@ -125,16 +125,23 @@ class Allocation(ScopedDocument):
         return {2023: self.target_2023, 2024: self.target_2024}.get(year)
 
     def check(self) -> None:
-        """Refuse negative targets and splits that exceed the county total."""
+        """Refuse negative targets, and a 2023/2024 split that does not add up to the total."""
         for field in ("plan_total", "target_2023", "target_2024"):
             value = getattr(self, field)
             if value is not None and value < 0:
                 raise DomainError("建设任务不能为负数。", field)
             if value is not None and value > MAX_TARGET:
                 raise DomainError(f"建设任务不能超过 {MAX_TARGET} 个。", field)
-        a, b = self.target_2023 or 0, self.target_2024 or 0
-        if a + b > self.plan_total:
+        if self.target_2023 is None and self.target_2024 is None:
+            return  # not split yet (未确认): the plan's total alone
+        a, b = self.target_2023, self.target_2024
+        if a is None or b is None:
             raise DomainError(
-                f"2023 年与 2024 年任务之和（{a + b}）超过了该县（区）的任务总数 {self.plan_total}。",
-                "target_2024" if self.target_2024 else "target_2023",
+                f"请同时填写 2023 年和 2024 年的建设任务，两年之和应为该县（区）的任务总数 {self.plan_total}。",
+                "target_2024" if b is None else "target_2023",
+            )
+        if a + b != self.plan_total:
+            raise DomainError(
+                f"2023 年与 2024 年任务之和（{a} + {b} = {a + b}）应等于该县（区）的任务总数 {self.plan_total}。",
+                "target_2024",
             )

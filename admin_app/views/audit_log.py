@@ -1,8 +1,11 @@
 """审计日志: read-only, scoped like every other screen."""
 
+from flask_login import current_user
+
+from ..core import privacy
 from ..documents import AUDIT_ACTIONS, AuditEntry  # noqa: F401
-from ..documents.constants import ROLES
-from .base import ScopedModelView, equal_filter
+from ..documents.constants import COLLECTION_LABELS, ROLES
+from .base import ScopedModelView, equal_filter, person_name
 
 
 class AuditView(ScopedModelView):
@@ -36,16 +39,23 @@ class AuditView(ScopedModelView):
     column_choices = {
         "action": list(AUDIT_ACTIONS),
         "actor_role": list(ROLES),
-        "target_type": [
-            ("places", "地区"),
-            ("stations", "未保站"),
-            ("allocations", "建设任务分配表"),
-            ("users", "用户"),
-        ],
+        "target_type": list(COLLECTION_LABELS),
+    }
+    # Numbers in what was changed are masked for the roles that see them masked.
+    column_formatters = {
+        "actor": lambda v, c, m, n: (
+            f"{person_name(m.actor)}（{m.actor}）"
+            if m.actor and person_name(m.actor) != m.actor
+            else (m.actor or "")
+        ),
+        "detail": lambda v, c, m, n: privacy.shown(m.detail, current_user),
+        "target_label": lambda v, c, m, n: privacy.shown(m.target_label, current_user),
     }
     column_formatters_detail = {
-        "changes": lambda v, c, m, n: "；".join(
-            f"{k}：{a} → {b}" for k, (a, b) in (m.changes or {}).items()
+        **column_formatters,
+        "changes": lambda v, c, m, n: privacy.shown(
+            "；".join(f"{k}：{a} → {b}" for k, (a, b) in (m.changes or {}).items()),
+            current_user,
         ),
     }
     column_formatters_export = column_formatters_detail
@@ -53,7 +63,7 @@ class AuditView(ScopedModelView):
     column_filters = (
         equal_filter("action", "操作", options=list(AUDIT_ACTIONS)),
         equal_filter("actor", "操作人"),
-        equal_filter("target_type", "对象类型"),
+        equal_filter("target_type", "对象类型", options=list(COLLECTION_LABELS)),
     )
     column_default_sort = ("at", True)
     export_types = ["xlsx", "csv"]

@@ -6,21 +6,26 @@ details, edit, delete and actions through `get_one()` / `get_query()`) to record
 `place_path` holds the user's place.
 """
 
-import csv
 import io
+from collections import Counter
 from datetime import date, datetime
 
 from bson.errors import InvalidId
 from bson.regex import Regex
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
-from flask_admin.model.template import EndpointLinkRowAction  # noqa: F401 - for subclasses
+from flask_admin.helpers import get_redirect_target
+from flask_admin.model.template import (
+    EditRowAction,
+    EndpointLinkRowAction,  # noqa: F401 - for subclasses
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
 from markupsafe import Markup
 from mongoengine import EmbeddedDocumentField, ListField, Q, StringField
 from mongoengine.errors import (
@@ -29,11 +34,10 @@ from mongoengine.errors import (
     SaveConditionError,
     ValidationError,
 )
-from werkzeug.utils import secure_filename
 from wtforms import HiddenField, SelectField
 
 from .. import audit
-from ..core import clock, dates, text
+from ..core import clock, dates, sheets, text
 from ..core.dates import cn_datetime
 from ..documents import DomainError
 from ..documents.base import get_scoped
@@ -48,6 +52,7 @@ SERVER_FIELDS = (
     "created_by",
     "updated_by",
 )
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONFLICT_MESSAGE = (
     "保存失败：该记录已被他人修改。请刷新页面查看最新内容后再修改（您填写的内容仍保留在下方）。"
 )
@@ -139,6 +144,42 @@ def _place_formatter(view, context, model, name):
     return Place.full_name_of(getattr(model, "place", None))
 
 
+SYSTEM_ACTORS = {"seed": "系统初始化", "cli": "系统（命令行）", "system": "系统"}
+
+
+def person_name(username: str | None) -> str:
+    """The name of the person behind a user name (马晓燕), as people are named on screens;
+    read once per request."""
+    from flask import g
+
+    from ..documents import User
+
+    if not username:
+        return ""
+    if username in SYSTEM_ACTORS:
+        return SYSTEM_ACTORS[username]
+    names = g.setdefault("_person_names", {})
+    if username not in names:
+        user = User.objects(username=username).only("display_name").order_by().first()
+        names[username] = user.display_name if user and user.display_name else username
+    return names[username]
+
+
+def _person_formatter(view, context, model, name):
+    return person_name(getattr(model, name, None))
+
+
+class EditUnlessReadOnly(EditRowAction):
+    """The list's edit icon, left out on a read-only record."""
+
+    @pass_context
+    def render_ctx(self, context, row_id, row):
+        view = context.resolve("admin_view")
+        if view.read_only_reason(row):
+            return ""
+        return super().render_ctx(context, row_id, row)
+
+
 class SecureViewMixin:
     """Role checks: a logged-in user without the role gets 403, a stranger the log-in page."""
 
@@ -182,6 +223,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
     edit_modal = False
     create_modal = False
     list_template = "admin/scoped_list.html"
+    details_template = "admin/wbz_details.html"
     form_excluded_columns = SERVER_FIELDS
     column_exclude_list = SERVER_FIELDS
     column_details_exclude_list = (
@@ -220,7 +262,16 @@ class ScopedModelView(SecureViewMixin, ModelView):
         for attr in ("column_formatters", "column_formatters_detail", "column_formatters_export"):
             current = getattr(self, attr, None)
             if current is not None or attr == "column_formatters":
-                setattr(self, attr, {"place": _place_formatter, **(current or {})})
+                setattr(
+                    self,
+                    attr,
+                    {
+                        "place": _place_formatter,
+                        "created_by": _person_formatter,
+                        "updated_by": _person_formatter,
+                        **(current or {}),
+                    },
+                )
         super().__init__(*args, **kwargs)
 
     def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
@@ -256,6 +307,26 @@ class ScopedModelView(SecureViewMixin, ModelView):
     @can_delete.setter
     def can_delete(self, value):
         pass
+
+    # ---- read-only records (an archived case's forms): shown, never offered for editing ----
+    def read_only_reason(self, model) -> str | None:
+        """Why this record may not be edited any more (None: it may)."""
+        return None
+
+    def get_list_row_actions(self):
+        return [
+            EditUnlessReadOnly() if isinstance(a, EditRowAction) else a
+            for a in super().get_list_row_actions()
+        ]
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        record = get_scoped(self.model, request.args.get("id", ""), current_user)[0]
+        reason = self.read_only_reason(record) if record is not None else None
+        if reason:
+            flash(reason, "info")
+            return redirect(self.get_url(".details_view", id=request.args.get("id")))
+        return super().edit_view()
 
     # ---- scope ----
     def get_query(self):
@@ -356,11 +427,13 @@ class ScopedModelView(SecureViewMixin, ModelView):
         if callable(check):
             check()
 
-    def _fail(self, form, message: str, field: str | None = None) -> bool:
+    def _fail(self, form, message: str, field: str | None = None, link=None) -> bool:
         target = getattr(form, field, None) if field else None
         if target is not None:
             target.errors = list(target.errors or []) + [message]
-        flash(message if message.startswith("保存失败") else f"保存失败：{message}", "danger")
+        text = message if message.startswith("保存失败") else f"保存失败：{message}"
+        # A link travels as data and is drawn by the page (wbz_master.html), never as HTML.
+        flash({"text": text, "url": link[0], "link": link[1]} if link else text, "danger")
         return False
 
     def after_save(self, model, is_created: bool, before: dict) -> None:
@@ -391,7 +464,7 @@ class ScopedModelView(SecureViewMixin, ModelView):
                 model.save(save_condition={"version": expected_version})
         except DomainError as exc:
             self.on_save_failed(model, is_created)
-            return self._fail(form, exc.message, exc.field)
+            return self._fail(form, exc.message, exc.field, exc.link)
         except SaveConditionError:
             self.on_save_failed(model, is_created)
             return self._fail(form, CONFLICT_MESSAGE)
@@ -468,39 +541,57 @@ class ScopedModelView(SecureViewMixin, ModelView):
             audit.record("view", kwargs["model"])
         return super().render(template, **kwargs)
 
-    # ---- export: logged, and a CSV that Excel opens with Chinese intact ----
+    # ---- export: a sheet named after the list, logged where the records belong ----
     @expose("/export/<export_type>/")
     def export(self, export_type):
-        if self.can_export and export_type in self.export_types:
-            audit.record(
-                "export",
-                None,
-                detail=f"{self.name} 导出 {export_type} {request.query_string.decode()[:300]}",
-            )
-        return super().export(export_type)
-
-    def _export_csv(self, return_url):
-        count, data = self._export_data()
-        buf = io.StringIO()
-        buf.write("\ufeff")  # BOM: Excel on Windows reads UTF-8 only with it
-        writer = csv.writer(buf)
-        writer.writerow([str(c[1]) for c in self._export_columns])
-        for row in data:
-            writer.writerow(
-                [_csv_safe(self.get_export_value(row, c[0])) for c in self._export_columns]
-            )
-        name = secure_filename(self.get_export_name(export_type="csv")) or "export.csv"
-        return current_app.response_class(
-            buf.getvalue().encode("utf-8"),
-            mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f"attachment; filename={name}"},
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        if not self.can_export or export_type not in self.export_types:
+            flash("不能以该格式导出。", "danger")
+            return redirect(return_url)
+        _count, data = self._export_data()
+        rows = list(data)
+        self._log_export(rows, export_type)
+        headers = [str(c[1]) for c in self._export_columns]
+        values = [[self.get_export_value(r, c[0]) for c in self._export_columns] for r in rows]
+        if export_type == "csv":
+            body, mimetype = sheets.csv_bytes(headers, values), "text/csv; charset=utf-8"
+        else:
+            body, mimetype = sheets.xlsx(self.name, headers, values), XLSX
+        return send_file(
+            io.BytesIO(body),
+            mimetype=mimetype,
+            as_attachment=True,
+            download_name=f"{self.name}_{dates.stamp()}.{export_type}",
         )
 
-    def get_export_value(self, model, name):
-        return _csv_safe(super().get_export_value(model, name))
+    def _log_export(self, rows, export_type: str) -> None:
+        """One audit entry per place whose records left, at that place (down to the
+        township), so the county sees that the province exported its children."""
+        query = request.query_string.decode()[:300]
+        detail = f"{self.name} 导出 {export_type}，共 {len(rows)} 条 {query}".strip()
+        depth = max(4, len(getattr(current_user, "place_path", None) or []))
+        counts: Counter = Counter()
+        for row in rows:
+            path = self._row_place_path(row)
+            if path:
+                counts[tuple(path[:depth])] += 1
+        if not counts:
+            audit.record("export", None, detail=detail)
+            return
+        for path, n in counts.items():
+            audit.record(
+                "export", None, detail=f"{detail}（其中本地区 {n} 条）", place_path=list(path)
+            )
 
-    def get_export_name(self, export_type="csv"):
-        return f"{self.endpoint}_{dates.stamp()}.{export_type}"
+    @staticmethod
+    def _row_place_path(row) -> list[str]:
+        from ..documents import Place
+
+        path = getattr(row, "place_path", None)
+        if path:
+            return list(path)
+        key = getattr(row, "village", None) or getattr(row, "place", None)
+        return Place.path_of(key) if key else []
 
     def handle_view_exception(self, exc):
         if isinstance(exc, DomainError):
@@ -521,13 +612,6 @@ def equal_filter(column: str, label: str, options=None):
 
 def _escape_regex(term: str) -> str:
     return "".join("\\" + c if c in r".^$*+?{}[]\|()" else c for c in term)
-
-
-def _csv_safe(value):
-    """Stop spreadsheet formula injection: a cell may not start with = + - @."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 _VALIDATION_CN = {

@@ -34,13 +34,14 @@ from ..documents.constants import (
     INTERVENTIONS,
     PLACEMENT_SERVICES,
     REFERRAL_STATUSES,
+    RELATIONS,
     REPORT_METHODS,
     REPORTER_IDENTITIES,
     REPORTER_NOTE_REQUIRED,
     RISK,
     UNIT_KINDS,
 )
-from .base import ScopedModelView, equal_filter, labelled, tidy_strings
+from .base import ScopedModelView, equal_filter, labelled, link, tidy_strings
 
 CASE_ROLES = ("province", "city", "county", "station", "social_worker")
 CASE_WORKERS = ("station", "social_worker")
@@ -89,7 +90,7 @@ def child_info_of(child) -> dict:
         "address": child.address or "",
         "phone": "",
         "guardian_name": guardian.name if guardian else "",
-        "guardian_identity": guardian.__str__().split("（")[-1].rstrip("）") if guardian else "",
+        "guardian_identity": dict(RELATIONS).get(guardian.relation, "") if guardian else "",
         "guardian_phone": guardian.phone if guardian else "",
     }
 
@@ -120,6 +121,18 @@ def _child_full(v, c, m, n):
     return "，".join(p for p in parts if p)
 
 
+def _case_number(v, c, m, n) -> str:
+    ref = cases.reference(getattr(m, "case", None))
+    return ref["number"] if ref else ""
+
+
+def _case_link(v, c, m, n):
+    ref = cases.reference(getattr(m, "case", None))
+    if not ref:
+        return ""
+    return link(url_for("cases.details_view", id=ref["id"]), ref["number"])
+
+
 def _perpetrator(v, c, m, n):
     p = m.perpetrator
     if not p:
@@ -140,9 +153,13 @@ class CaseFormView(ScopedModelView):
     delete_roles = ()
     audit_views = True
     word_template = ""
-    column_formatters = {"child_info": _child_name}
-    column_formatters_export = {"child_info": _child_name}
-    column_formatters_detail = {"child_info": _child_full, "perpetrator": _perpetrator}
+    column_formatters = {"child_info": _child_name, "case": _case_link}
+    column_formatters_export = {"child_info": _child_name, "case": _case_number}
+    column_formatters_detail = {
+        "child_info": _child_full,
+        "perpetrator": _perpetrator,
+        "case": _case_link,
+    }
 
     form_overrides = {
         name: TextAreaField
@@ -160,8 +177,21 @@ class CaseFormView(ScopedModelView):
         )
     }
 
+    details_template = "admin/form_details.html"
+
     def word_context(self, record):
         raise NotImplementedError
+
+    def read_only_reason(self, model) -> str | None:
+        if model is not None and cases.is_archived(getattr(model, "case", None)):
+            return "该登记表所属案件已组卷归档，登记表只读。"
+        return None
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if template == self.details_template and model is not None:
+            kwargs["case_ref"] = cases.reference(getattr(model, "case", None))
+        return super().render(template, **kwargs)
 
     @expose("/word/")
     def word_view(self):
@@ -373,8 +403,9 @@ class MandatoryReportView(CaseFormView):
         "reporter_name": _reporter,
         "reporter_contact": lambda v, c, m, n: m.reporter_contact if m.reporter_public else "匿名",
         "reporter_public": lambda v, c, m, n: "公开" if m.reporter_public else "匿名",
+        "case": _case_link,
     }
-    column_formatters_export = column_formatters
+    column_formatters_export = {**column_formatters, "case": _case_number}
     column_formatters_detail = {
         **column_formatters,
         "child_info": _child_full,

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import archive, attachments, audit, roster
-from ..core import clock, dates
+from ..core import clock, dates, privacy
 from ..documents import DomainError, Place, mask_id, mask_phone
 from ..documents.constants import (
     CATEGORIES,
@@ -33,9 +33,8 @@ from ..documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
-from .base import ScopedModelView, tidy_strings
+from .base import ScopedModelView, person_name, tidy_strings
 
-FULL_IDENTITY_ROLES = ("station", "social_worker", "village")  # they contact families
 AGE_BANDS = (
     ("0-2", "0–2岁"),
     ("3-5", "3–5岁"),
@@ -46,7 +45,7 @@ AGE_BANDS = (
 
 
 def sees_full_identity() -> bool:
-    return current_user.is_authenticated and current_user.role in FULL_IDENTITY_ROLES
+    return privacy.sees_identity(current_user)
 
 
 class OpenSelectField(SelectField):
@@ -166,7 +165,8 @@ LIST_FORMATTERS = {
     "next_visit": lambda v, c, m, n: _cn(m.next_visit),
     "last_visit": lambda v, c, m, n: _cn(m.last_visit),
     "phones": _phones,
-    "director": lambda v, c, m, n: m.director,
+    "director": lambda v, c, m, n: person_name(m.director),
+    "township": lambda v, c, m, n: Place.name_of(getattr(m, "township", None)),
 }
 TODO_FILTERS = {
     "review": "待审核的档案",
@@ -200,10 +200,20 @@ class ChildView(ScopedModelView):
         "review",
         "next_visit",
     )
-    column_export_list = (*column_list, "last_visit", "phones", "director")
+    column_export_list = (
+        "name",
+        "gender",
+        "age",
+        "township",
+        *column_list[3:],
+        "last_visit",
+        "phones",
+        "director",
+    )
     column_labels = {
         **archive.FIELD_LABELS,
         "age": "年龄",
+        "township": "乡镇（街道）",
         "village": "居住村（居）",
         "categories": "困境类别",
         "risk": "风险等级",
@@ -434,7 +444,7 @@ class ChildView(ScopedModelView):
         if template == self.details_template and kwargs.get("model") is not None:
             child = kwargs["model"]
             kwargs.update(
-                history=archive.history(child.pk),
+                history=archive.history_for(child.pk, current_user),
                 full_identity=sees_full_identity(),
                 mask_id=mask_id,
                 mask_phone=mask_phone,

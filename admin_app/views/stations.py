@@ -10,7 +10,8 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import audit, progress
+from .. import audit, progress, stations
+from ..core import dates
 from ..documents import DomainError, Place, Station, station_name
 from ..documents.constants import (
     ACCEPTANCE_RESULTS,
@@ -61,23 +62,24 @@ STATION_FIELDS = (
 )
 
 
+ACCEPTANCE_FIELDS = ("acceptance_date", "acceptance_result", "acceptance_note")
+
+
 class StationView(ScopedModelView):
     """County staff register stations; the station keeps its details; the province accepts."""
 
     roles = ALL_ROLES
-    edit_roles = ("province", "county", "station")
+    edit_roles = ("county", "station")
     create_roles = ("province", "county")
     delete_roles = ("province", "county")
+    acceptance_roles = ("province",)  # 验收 has its own action (accept_view), not the form
+    details_template = "admin/station_details.html"
     role_hidden_fields = {
         "station": (
             "build_status",
             "build_year",
             "filed_date",
-            "acceptance_date",
-            "acceptance_result",
-            "acceptance_note",
         ),
-        "county": ("acceptance_date", "acceptance_result", "acceptance_note"),
     }
     column_list = (
         "name",
@@ -187,7 +189,8 @@ class StationView(ScopedModelView):
             "所在乡镇（街道）", choices=[], validators=[InputRequired("请选择乡镇（街道）。")]
         ),
     }
-    form_columns = ("township", *STATION_FIELDS)
+    # 验收 is not in the form: the province records it by its own action (accept_view).
+    form_columns = ("township", *(f for f in STATION_FIELDS if f not in ACCEPTANCE_FIELDS))
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -202,6 +205,49 @@ class StationView(ScopedModelView):
     def _free_townships(self):
         taken = set(Station.objects.in_scope(current_user).distinct("place"))
         return [c for c in Place.choices_under(current_user.place, TOWNSHIP) if c[0] not in taken]
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs.update(
+                can_accept=current_user.role in self.acceptance_roles,
+                acceptance_results=list(ACCEPTANCE_RESULTS),
+                posted=kwargs.get("posted") or {},
+            )
+        return super().render(template, **kwargs)
+
+    @expose("/accept/", methods=("POST",))
+    def accept_view(self):
+        """验收 by the province: its own fields, nothing else of the station changes."""
+        station = self.get_one(request.form.get("id"))
+        if station is None:
+            flash("记录不存在或不在您的管辖范围内。", "danger")
+            return redirect(url_for(".index_view"))
+        if current_user.role not in self.acceptance_roles:
+            flash("只有自治区民政厅可以记录验收。", "danger")
+            return redirect(url_for(".details_view", id=station.pk))
+        try:
+            typed = request.form.get("acceptance_date", "").strip()
+            day = dates.parse_date(typed) if typed else None
+            result = request.form.get("acceptance_result") or None
+            if day is None or result not in dict(ACCEPTANCE_RESULTS):
+                raise DomainError("请填写验收日期并选择验收结果。", "acceptance_result")
+            stations.accept(
+                station, day, result, request.form.get("acceptance_note", ""), current_user
+            )
+        except (ValueError, DomainError) as exc:
+            message = getattr(exc, "message", str(exc))
+            flash(f"验收未记录：{message}", "danger")
+            station.reload()
+            return self.render(
+                self.details_template,
+                model=station,
+                details_columns=self._details_columns,
+                get_value=self.get_detail_value,
+                return_url=url_for(".index_view"),
+                posted=request.form,
+            ), 400
+        flash("已记录验收结果。", "success")
+        return redirect(url_for(".details_view", id=station.pk))
 
     def check_model(self, form, model, is_created):
         if is_created:
@@ -340,6 +386,14 @@ class ProgressView(SecureBaseView):
     @expose("/")
     def index(self):
         rows = progress.county_rows(current_user)
+        county, townships = None, []
+        key = request.args.get("county")
+        if key:
+            county = next((r for r in rows if r.key == key), None)
+            if county is None:
+                flash("所选县（区）不在您的管辖范围内。", "warning")
+            else:
+                townships = progress.township_stations(current_user, key)
         return self.render(
             "admin/progress.html",
             rows=rows,
@@ -348,4 +402,6 @@ class ProgressView(SecureBaseView):
             behind=progress.behind_schedule(rows),
             today=progress.today(),
             deadlines={y: progress.deadline(y) for y in (2023, 2024)},
+            county=county,
+            townships=townships,
         )

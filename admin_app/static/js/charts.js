@@ -114,8 +114,9 @@
     return svg;
   }
 
-  /* One progress bar: done against a target (null target: not yet split). */
-  function progressBar(parent, x, y, width, done, target, caption, url) {
+  /* One progress bar: done against a target (null target: not yet split); the percentage
+     is the server's (progress.percent), so every page shows the same figure. */
+  function progressBar(parent, x, y, width, done, target, caption, url, percent) {
     var g = linkOrGroup(parent, url, caption);
     var share = target ? Math.min(done / target, 1) : 0;
     g.appendChild(svgEl("rect", { x: x, y: y, width: width, height: 14, rx: 3, fill: "#e9ecef" }));
@@ -125,7 +126,7 @@
     }
     var text = target === null || target === undefined
       ? caption + "：已建 " + done + "（分年未确认）"
-      : caption + "：已建 " + done + " / " + target + "（" + Math.round(100 * done / (target || 1)) + "%）";
+      : caption + "：已建 " + done + " / " + target + "（" + percent + "%）";
     g.appendChild(svgEl("text", { x: x + 4, y: y + 28, "font-size": 12, fill: "#333" }, text));
   }
 
@@ -148,16 +149,19 @@
                                         "font-weight": r.key ? "normal" : "bold",
                                         fill: r.behind && r.behind.length ? "#c82333" : "#333" },
                              cut(r.name, 9)));
-      progressBar(g, left, y, half - 14, r.built_2023, r.target_2023, "2023年", r.url);
-      progressBar(g, left + half, y, half - 14, r.built_total, r.plan_total, "两年", r.url);
+      progressBar(g, left, y, half - 14, r.built_2023, r.target_2023, "2023年", r.url,
+                  r.percent_2023);
+      progressBar(g, left + half, y, half - 14, r.built_total, r.plan_total, "两年", r.url,
+                  r.percent);
     });
     if (extra) {
       var t = data.province_targets, y = rows.length * row + 22, total = data.total;
       svg.appendChild(svgEl("text", { x: 0, y: y + 12, "font-size": 13, "font-weight": "bold" },
                             "方案规定"));
-      progressBar(svg, left, y, half - 14, total.built_2023, t["2023"], "全区 2023年", total.url);
+      progressBar(svg, left, y, half - 14, total.built_2023, t["2023"], "全区 2023年", total.url,
+                  t.percent_2023);
       progressBar(svg, left + half, y, half - 14, total.built_total, t["2023"] + t["2024"],
-                  "全区两年", total.url);
+                  "全区两年", total.url, t.percent);
     }
     return svg;
   }
