@@ -7,7 +7,6 @@ import re
 from datetime import datetime
 
 from bson import ObjectId
-from flask import url_for
 from pymongo.errors import DuplicateKeyError
 
 from . import audit, roster
@@ -221,7 +220,7 @@ def reserve_id_number(child: Child, user) -> None:
             raise DomainError(
                 "该身份证号码已建档，请勿重复建档。",
                 "id_number",
-                link=(url_for("children.details_view", id=existing["child"]), "查看已有档案"),
+                link=("children.details_view", existing["child"], "查看已有档案"),
             )
         raise DomainError(
             "该身份证号码已在其他地区建档，请联系县（区）民政局核实，不能重复建档。", "id_number"
@@ -297,15 +296,12 @@ def review(child: Child, user, note: str = "") -> None:
     """The township 儿童督导员 reviews an archive pending since a 儿童主任's change."""
     if child.review_status != "pending":
         raise DomainError("该档案不需要审核。")
-    expected = child.version
     child.review_status, child.reviewed_by, child.reviewed_at = (
         "reviewed",
         user.username,
         clock.now(),
     )
-    child.version = expected + 1
-    child.updated_by, child.updated_at = user.username, clock.now()
-    child.save(save_condition={"version": expected})
+    child.save_versioned(user)
     roster.put(child)
     add_history(child, user, "审核通过", {"审核状态": ["待督导员审核", "已审核"]}, note)
     audit.record(
@@ -378,14 +374,11 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
     if to_village == child.place:
         raise DomainError("迁入地与现居住地相同。", "to_village")
     old_place, old_township, old_path = child.place, child.township, list(child.place_path)
-    expected = child.version
     child.set_place(to_village)
     child.transferred_from = (
         old_township if child.township != old_township else child.transferred_from
     )
-    child.version = expected + 1
-    child.updated_by, child.updated_at = user.username, clock.now()
-    child.save(save_condition={"version": expected})
+    child.save_versioned(user)
     if child.township != old_township:
         roster.remove(child.pk, old_township)
         trace = TransferTrace(

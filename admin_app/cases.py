@@ -8,12 +8,12 @@ import hashlib
 from datetime import timedelta
 
 from bson import ObjectId
-from mongoengine.errors import NotUniqueError, SaveConditionError
+from mongoengine.errors import NotUniqueError
 from pymongo import ReturnDocument
 
 from . import audit
 from .core import clock, dates
-from .documents import DomainError, Place
+from .documents import Conflict, DomainError, Place
 from .documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
 from .documents.constants import (
     CASE_STEPS,
@@ -24,6 +24,7 @@ from .documents.constants import (
 )
 
 STEP_LABELS = dict(CASE_STEPS)
+CASE_CONFLICT = "该案件已被他人更新，请核对后重新提交。"
 # The flowchart's arrows. A 中高危 assessment goes to 强制干预; skipping it needs a reason.
 NEXT = {
     "intake": ("classified",),
@@ -96,18 +97,24 @@ def open_case(
         serious_harm=bool(serious_harm),
         help_request=help_request,
         mandatory_report=mandatory_report,
-        created_by=user.username,
-        updated_by=user.username,
     )
     case.set_place(place)
     township = case.place_path[3] if len(case.place_path) > 3 else place
     case.number = next_number(township, clock.today().year)
     if case.serious_harm:
         case.first_visit_due = reported_at + timedelta(hours=FIRST_VISIT_HOURS)
+    # The report happened when it was reported, not when it was typed in: the timeline
+    # starts there even when the clerk enters it after the first visit.
     case.events = [
-        CaseEvent(step="intake", by=user.username, by_name=user.display_name, note=summary)
+        CaseEvent(
+            step="intake",
+            by=user.username,
+            by_name=user.display_name,
+            note=summary,
+            happened_at=reported_at,
+        )
     ]
-    case.save(force_insert=True)
+    case.save_new(user)
     audit.record("create", case, detail=f"立案 {case.number}")
     return case
 
@@ -137,7 +144,7 @@ def advance(
         raise DomainError("中高危个案须先强制干预；如不干预，请填写理由。", "reason")
     if to == "archived":
         guard_archive(case)
-    expected, before = case.version, case.step
+    before = case.step
     case.step = to
     case.events.append(
         CaseEvent(
@@ -152,8 +159,6 @@ def advance(
     if to == "archived":
         case.archived_at = clock.now()
         case.dossier = str(case.pk)
-    case.version = expected + 1
-    case.updated_by, case.updated_at = user.username, clock.now()
     dossier = None
     if to == "archived":
         # The dossier is rendered before anything is written: if it cannot be made, the
@@ -163,7 +168,7 @@ def advance(
         except Exception:
             case.reload()
             raise
-    case.save(save_condition={"version": expected})
+    case.save_versioned(user, CASE_CONFLICT)
     audit.record(
         "update",
         case,
@@ -232,7 +237,6 @@ def record_first_visit(case: Case, at, user, note: str) -> Case:
     clock.refuse_future(at, "家访时间", "at")
     if at < case.reported_at:
         raise DomainError("家访时间不能早于报告时间。", "at")
-    expected = case.version
     case.first_visit_at = at
     case.events.append(
         CaseEvent(
@@ -244,8 +248,7 @@ def record_first_visit(case: Case, at, user, note: str) -> Case:
             happened_at=at,
         )
     )
-    case.version = expected + 1
-    case.save(save_condition={"version": expected})
+    case.save_versioned(user, CASE_CONFLICT)
     audit.record("update", case, detail="首次家访")
     return case
 
@@ -271,12 +274,14 @@ def follow_report_time(case_id: str | None, reported_at, user, source: str) -> C
         if case is None or reported_at is None or case.reported_at == reported_at:
             return case
         check_report_time(case_id, reported_at)
-        expected = case.version or 0
         changes = {
             "reported_at": [dates.cn_datetime(case.reported_at), dates.cn_datetime(reported_at)]
         }
         note = f"{source}更正报告时间：{changes['reported_at'][0]} → {changes['reported_at'][1]}"
         case.reported_at = reported_at
+        for event in case.events[:1]:
+            if event.step == "intake" and event.happened_at:
+                event.happened_at = reported_at
         if case.serious_harm:
             due = reported_at + timedelta(hours=FIRST_VISIT_HOURS)
             changes["first_visit_due"] = [
@@ -294,11 +299,9 @@ def follow_report_time(case_id: str | None, reported_at, user, source: str) -> C
                 note=note,
             )
         )
-        case.version = expected + 1
-        case.updated_by, case.updated_at = user.username, clock.now()
         try:
-            case.save(save_condition={"version": expected})
-        except SaveConditionError:
+            case.save_versioned(user)
+        except Conflict:
             continue  # changed meanwhile by someone else: read it again
         audit.record("update", case, changes=changes, detail=note)
         return case
@@ -320,15 +323,13 @@ def add_conference(case: Case, conference: Conference, user) -> Case:
         raise DomainError("请填写会商决定。", "decisions")
     clock.refuse_future(conference.held_on, "会商日期", "held_on")
     conference.recorded_by = user.username
-    Case._get_collection().update_one(
-        {"_id": case.pk}, {"$push": {"conferences": conference.to_mongo()}, "$inc": {"version": 1}}
-    )
+    case.conferences.append(conference)
+    case.save_versioned(user, CASE_CONFLICT)
     audit.record(
         "update",
         case,
         detail="个案会商" + ("（已提请县（区）未保办）" if conference.escalated else ""),
     )
-    case.reload()
     return case
 
 

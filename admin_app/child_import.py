@@ -428,18 +428,9 @@ def _existing_message(number: str, user) -> str | None:
     return "该身份证号码已在其他地区建档，请联系县（区）民政局核实，不能重复建档。"
 
 
-def _build(line: int, values: dict[str, str], raw: dict, villages: _Villages) -> RowResult:
-    result = RowResult(line=line, values=values)
+def _identity(get, raw: dict, result: RowResult) -> tuple:
+    """(身份证 number, gender, birth date): typed, or read from the number."""
     errors = result.errors
-    get = values.get
-
-    name = get("姓名", "")
-    if not name:
-        errors.append("请填写姓名。")
-    for column, limit in MAX_LENGTHS.items():
-        if len(get(column, "")) > limit:
-            errors.append(f"{column}不能超过 {limit} 个字。")
-
     id_number, id_birth, id_gender = None, None, None
     if get("身份证号码"):
         try:
@@ -454,7 +445,47 @@ def _build(line: int, values: dict[str, str], raw: dict, villages: _Villages) ->
         errors.append("请填写性别。")
     if not birth and not any(e.startswith("出生日期") for e in errors):
         errors.append("请填写出生日期。")
+    return id_number, gender, birth
 
+
+def _categories(get, errors: list[str]) -> list[str]:
+    categories = []
+    for part in CATEGORY_SEPARATORS.split(get("困境类别", "")):
+        if part.strip():
+            value = _choice("困境类别", part.strip(), errors)
+            if value and value not in categories:
+                categories.append(value)
+    return categories
+
+
+def _guardian(get, errors: list[str]) -> Guardian | None:
+    g_name, g_rel, g_phone = get("监护人姓名", ""), get("监护人关系", ""), get("监护人电话", "")
+    if not (g_name or g_rel or g_phone):
+        return None
+    relation = _choice("监护人关系", g_rel, errors)
+    if not g_name:
+        errors.append("填写了监护人关系或电话时，请填写监护人姓名。")
+    if not g_rel:
+        errors.append("请填写监护人关系（如父亲、母亲、祖父/外祖父）。")
+    if g_phone and not PHONE_RE.match(g_phone):
+        errors.append(f"监护人电话“{g_phone}”格式不正确。")
+    if g_name and relation:
+        return Guardian(name=g_name, relation=relation, phone=g_phone or None)
+    return None
+
+
+def _build(line: int, values: dict[str, str], raw: dict, villages: _Villages) -> RowResult:
+    result = RowResult(line=line, values=values)
+    errors = result.errors
+    get = values.get
+
+    name = get("姓名", "")
+    if not name:
+        errors.append("请填写姓名。")
+    for column, limit in MAX_LENGTHS.items():
+        if len(get(column, "")) > limit:
+            errors.append(f"{column}不能超过 {limit} 个字。")
+    id_number, gender, birth = _identity(get, raw, result)
     choices = {
         column: _choice(column, get(column, ""), errors)
         for column in (
@@ -467,25 +498,8 @@ def _build(line: int, values: dict[str, str], raw: dict, villages: _Villages) ->
             "走访频次",
         )
     }
-    categories = []
-    for part in CATEGORY_SEPARATORS.split(get("困境类别", "")):
-        if part.strip():
-            value = _choice("困境类别", part.strip(), errors)
-            if value and value not in categories:
-                categories.append(value)
-
-    guardian = None
-    g_name, g_rel, g_phone = get("监护人姓名", ""), get("监护人关系", ""), get("监护人电话", "")
-    if g_name or g_rel or g_phone:
-        relation = _choice("监护人关系", g_rel, errors)
-        if not g_name:
-            errors.append("填写了监护人关系或电话时，请填写监护人姓名。")
-        if not g_rel:
-            errors.append("请填写监护人关系（如父亲、母亲、祖父/外祖父）。")
-        if g_phone and not PHONE_RE.match(g_phone):
-            errors.append(f"监护人电话“{g_phone}”格式不正确。")
-        if g_name and relation:
-            guardian = Guardian(name=g_name, relation=relation, phone=g_phone or None)
+    categories = _categories(get, errors)
+    guardian = _guardian(get, errors)
 
     village = villages.find(get("村（居）代码", ""), get("村（居）名称", ""), errors)
     result.village = village
@@ -605,12 +619,7 @@ def save_rows(results: list[RowResult], user) -> tuple[list[Child], list[tuple[i
         child = r.child
         try:
             archive.prepare(child, user, True, r.village)
-            now = clock.now()
-            child.created_at = child.updated_at = now
-            child.created_by = child.updated_by = user.username
-            child.version = 0
-            child.validate()
-            child.save(force_insert=True)
+            child.save_new(user)
         except Exception as exc:  # every failure is reported per row
             archive.release_reservation(child)
             if not isinstance(exc, DomainError | NotUniqueError | ValidationError):

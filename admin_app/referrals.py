@@ -68,16 +68,13 @@ def set_status(referral: Referral, status: str, user, note: str = "") -> Referra
         )
     if status == "feedback" and not note.strip():
         raise DomainError("请填写接收单位的反馈内容。", "note")
-    expected = referral.version
     if status == "feedback":
         referral.feedback = note
     referral.status = status
     referral.status_log.append(
         {"at": clock.now(), "by": user.username, "status": status, "note": note}
     )
-    referral.version = expected + 1
-    referral.updated_by, referral.updated_at = user.username, clock.now()
-    referral.save(save_condition={"version": expected})
+    referral.save_versioned(user, "该转介已被他人更新，请核对后重新提交。", "status")
     audit.record("update", referral, changes={"status": ["", STATUS_LABELS[status]]}, detail=note)
     return referral
 

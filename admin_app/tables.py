@@ -6,7 +6,7 @@ import io
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from .documents import Place
+from .documents import Allocation, DomainError, Place
 from .documents.constants import MAX_TARGET
 
 HEADERS = (
@@ -109,13 +109,8 @@ def _int(value, label: str, line: int, errors: list[str]):
     return number
 
 
-def read_allocation_table(filename: str, data: bytes, allowed_query) -> list[tuple]:
-    """Validate a whole file and return [(allocation, {field: value})]; raise if any row is wrong.
-
-    Rows are matched by 县区代码 (or by the county's name); only counties in
-    `allowed_query` (the user's scope) may be changed.
-    """
-    rows = _rows_from(filename, data)
+def _header(rows) -> tuple[int, dict[str, int]]:
+    """(row index of the header, column index by header text); refuse a file without one."""
     header_at = next(
         (
             i
@@ -134,6 +129,28 @@ def read_allocation_table(filename: str, data: bytes, allowed_query) -> list[tup
     col = {h: i for i, h in enumerate(header)}
     if "2024年建设任务" not in col or ("县区代码" not in col and "县（区）" not in col):
         raise AllocationImportError(["表头缺少“县区代码”（或“县（区）”）或“2024年建设任务”列。"])
+    return header_at, col
+
+
+def _check_split(allocation, t23, t24, line: int, errors: list[str]) -> None:
+    """The row held to the edit form's own rule (Allocation.check), with its line number."""
+    if any(e.startswith(f"第 {line} 行") for e in errors):
+        return  # a number already refused: one message a line
+    trial = Allocation(plan_total=allocation.plan_total, target_2023=t23, target_2024=t24)
+    try:
+        trial.check()
+    except DomainError as exc:
+        errors.append(f"第 {line} 行：{exc.message}")
+
+
+def read_allocation_table(filename: str, data: bytes, allowed_query) -> list[tuple]:
+    """Validate a whole file and return [(allocation, {field: value})]; raise if any row is wrong.
+
+    Rows are matched by 县区代码 (or by the county's name); only counties in
+    `allowed_query` (the user's scope) may be changed.
+    """
+    rows = _rows_from(filename, data)
+    header_at, col = _header(rows)
     by_code = {}
     by_name = {}
     for a in allowed_query:
@@ -163,10 +180,7 @@ def read_allocation_table(filename: str, data: bytes, allowed_query) -> list[tup
         seen.add(allocation.pk)
         t23 = _int(get("2023年建设任务"), "2023年建设任务", offset, errors)
         t24 = _int(get("2024年建设任务"), "2024年建设任务", offset, errors)
-        if (t23 or 0) + (t24 or 0) > allocation.plan_total:
-            errors.append(
-                f"第 {offset} 行：两年任务之和 {(t23 or 0) + (t24 or 0)} 超过该县（区）任务总数 {allocation.plan_total}。"
-            )
+        _check_split(allocation, t23, t24, offset, errors)
         values = {"target_2023": t23, "target_2024": t24}
         if "备注" in col:
             note = get("备注")

@@ -8,11 +8,11 @@ visit dates, the archive history and the audit log are updated.
 from datetime import date, timedelta
 from uuid import uuid4
 
-from mongoengine.errors import SaveConditionError, ValidationError
+from mongoengine.errors import ValidationError
 
 from . import archive, attachments, audit, roster
 from .core import clock, dates, periods
-from .documents import DomainError, PlannedVisit, VisitBook, VisitRecord
+from .documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
 from .documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
 from .documents.visit import VISIT_KINDS
 from .visits_book import visit_dates
@@ -169,6 +169,16 @@ def add_planned(child, due: date | None, kind: str, note: str, user) -> PlannedV
 
 
 # ---- the visits (5.2–5.4) ----
+def _next_visit(value, visit_day: date) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        raise DomainError("下次走访日期格式不正确。", "next_visit")
+    if value <= visit_day:
+        raise DomainError("下次走访日期须晚于本次走访日期。", "next_visit")
+    return value
+
+
 def _clean(data: dict, child, today: date) -> dict:
     """The visit form's values checked; a DomainError names the first wrong field."""
     out = {k: (data.get(k) or "").strip() for k in TEXT_LIMITS}
@@ -193,11 +203,7 @@ def _clean(data: dict, child, today: date) -> dict:
         raise DomainError("请选择风险等级。", "risk_level")
     if risk == "high" and not out["risk_reason"]:
         raise DomainError("评估为高风险时须填写风险原因。", "risk_reason")
-    next_visit = data.get("next_visit")
-    if next_visit is not None and not isinstance(next_visit, date):
-        raise DomainError("下次走访日期格式不正确。", "next_visit")
-    if next_visit is not None and next_visit <= visit_day:
-        raise DomainError("下次走访日期须晚于本次走访日期。", "next_visit")
+    next_visit = _next_visit(data.get("next_visit"), visit_day)
     if kind == "follow_up" and not out["follow_up_of"]:
         raise DomainError("跟踪回访须填写回访的服务事项。", "follow_up_of")
     return {
@@ -212,22 +218,18 @@ def _clean(data: dict, child, today: date) -> dict:
 def _reassess(child, level: str, reason: str | None, user) -> dict:
     """Update the archive's risk level through a versioned save; the changes made."""
     old_level, old_reason = child.risk_level, child.risk_reason
-    expected = child.version or 0
     child.risk_level = level
     if reason:
         child.risk_reason = reason
-    child.version = expected + 1
-    child.updated_by, child.updated_at = user.username, clock.now()
     try:
-        child.validate()
-        child.save(save_condition={"version": expected})
-    except SaveConditionError as exc:
-        child.risk_level, child.risk_reason, child.version = old_level, old_reason, expected
-        raise DomainError(
-            "该档案刚刚已被他人修改，本次走访未保存。请刷新页面后重新提交。", "risk_level"
-        ) from exc
+        child.save_versioned(
+            user, "该档案刚刚已被他人修改，本次走访未保存。请刷新页面后重新提交。", "risk_level"
+        )
+    except Conflict:
+        child.risk_level, child.risk_reason = old_level, old_reason
+        raise
     except ValidationError as exc:
-        child.risk_level, child.risk_reason, child.version = old_level, old_reason, expected
+        child.risk_level, child.risk_reason = old_level, old_reason
         raise DomainError("风险等级无效。", "risk_level") from exc
     roster.put(child)
     changes = {"风险等级": [RISK_LABELS.get(old_level, ""), RISK_LABELS.get(level, "")]}

@@ -321,8 +321,20 @@ def chart(doc, widths, rows):
     `span` is the number
     of columns, or (columns, rows) for a cell merged down over several rows.
     """
-    ncols = len(widths)
-    table = doc.add_table(rows=len(rows), cols=ncols)
+    table = _fixed_table(doc, widths, len(rows))
+    for r, c, cols, down, kind, content, size in _regions(table, rows, len(widths)):
+        cell = table.cell(r, c)
+        if cols > 1 or down > 1:
+            cell = cell.merge(table.cell(r + down - 1, c + cols - 1))
+        _fill(cell, kind, content, size)
+        for i in range(down):
+            _frame(_tc_at(table.rows[r + i]._tr, c), kind, top=i == 0, bottom=i == down - 1)
+    return table
+
+
+def _fixed_table(doc, widths, nrows):
+    """A centred table of fixed column widths (cm) and the grid's cell margins."""
+    table = doc.add_table(rows=nrows, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # <w:tblLayout w:type="fixed"/>
     tbl_pr = table._tbl.tblPr
@@ -345,8 +357,12 @@ def chart(doc, widths, rows):
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             cell.width = Cm(widths[i])
+    return table
 
-    regions = []  # (row, column, columns, rows, kind, content)
+
+def _regions(table, rows, ncols):
+    """[(row, column, columns, rows, kind, content, size)] of the grid; rows sized."""
+    regions = []
     for r, spec in enumerate(rows):
         height = spec[-1] if isinstance(spec[-1], float) else None
         cells = [c for c in spec if not isinstance(c, float)]
@@ -362,31 +378,27 @@ def chart(doc, widths, rows):
         row.height = Cm(height or 0.6)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    return regions
 
-    for r, c, cols, down, kind, content, size in regions:
-        cell = table.cell(r, c)
-        if cols > 1 or down > 1:
-            cell = cell.merge(table.cell(r + down - 1, c + cols - 1))
-        _fill(cell, kind, content, size)
-        _, _, _, border, fill, _ = STYLES[kind]
-        for i in range(down):
-            tc = _tc_at(table.rows[r + i]._tr, c)
-            if kind == "]":
-                _borders(tc, {"left": border})
-            elif border:
-                _borders(
-                    tc,
-                    {
-                        "left": border,
-                        "right": border,
-                        "top": border if i == 0 else None,
-                        "bottom": border if i == down - 1 else None,
-                    },
-                    "dashed" if kind == "J" else "single",
-                )
-            if fill:
-                _shade(tc, fill)
-    return table
+
+def _frame(tc, kind, top: bool, bottom: bool):
+    """Borders and shading of one grid cell of a region of `kind`."""
+    _, _, _, border, fill, _ = STYLES[kind]
+    if kind == "]":
+        _borders(tc, {"left": border})
+    elif border:
+        _borders(
+            tc,
+            {
+                "left": border,
+                "right": border,
+                "top": border if top else None,
+                "bottom": border if bottom else None,
+            },
+            "dashed" if kind == "J" else "single",
+        )
+    if fill:
+        _shade(tc, fill)
 
 
 def box_row(kinds_texts, gap_kind=""):

@@ -117,6 +117,31 @@ def test_import_with_errors_imports_nothing(app, users):
     assert a.target_2023 is None and a.version == 0
 
 
+def test_import_refuses_a_split_that_does_not_add_up_as_the_form_does(app, users):
+    """The file is held to the same rule as the edit form (Allocation.check): 14 + 1 for a
+    total of 16 is refused with the form's message and nothing is written."""
+    a = make_allocation("640104000000", 16)
+    j = make_allocation("640106000000", 8)  # 金凤区: a valid row beside it
+    c = login_as(app, users["province"])
+    csv_bytes = (
+        "县区代码,2023年建设任务,2024年建设任务\n640106000000,5,3\n640104000000,14,1\n"
+    ).encode("gb18030")
+    r = c.post(
+        "/allocations/import/",
+        data={"file": (io.BytesIO(csv_bytes), "t.csv")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    page = text(r)
+    assert "未导入任何数据" in page
+    assert (
+        "第 3 行：2023 年与 2024 年任务之和（14 + 1 = 15）应等于该县（区）的任务总数 16。" in page
+    )
+    a.reload()
+    j.reload()
+    assert (a.target_2023, a.version, j.target_2023, j.version) == (None, 0, None, 0)
+
+
 def test_import_refuses_other_files(app, users):
     make_allocation("640104000000", 16)
     c = login_as(app, users["county"])

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from admin_app import cases, progress
-from admin_app.core import clock
+from admin_app.core import clock, dates
 from admin_app.documents import AuditEntry, Child
 from admin_app.documents.case import ChildInfo
 from admin_app.documents.constants import COLLECTION_LABELS
@@ -99,6 +99,24 @@ def test_case_timeline_orders_by_when_things_happened(app, users):
     page = login_as(app, u).get(f"/cases/details/?id={case.pk}").get_data(as_text=True)
     timeline = page[page.index('id="case-timeline"') :]
     assert timeline.index("家访在先") < timeline.index("分类：报告案例")
+    # The report opens the timeline at the time it came in, entered later or not.
+    first_row = timeline[timeline.index("</thead>") :].split("</tr>")[0]
+    assert dates.cn_datetime(clock.now() - timedelta(hours=5)) in first_row
+
+
+def test_a_report_entered_after_its_first_visit_still_opens_the_timeline(app, users):
+    u = users["station"]
+    case = cases.open_case(
+        u,
+        channel="hotline",
+        child_info=ChildInfo(name="小兰"),
+        reported_at=clock.now() - timedelta(hours=30),
+        summary="邻居来电",
+    )
+    cases.record_first_visit(case, clock.now() - timedelta(hours=10), u, "家访见到孩子")
+    page = login_as(app, u).get(f"/cases/details/?id={case.pk}").get_data(as_text=True)
+    timeline = page[page.index('id="case-timeline"') :]
+    assert timeline.index("邻居来电") < timeline.index("家访见到孩子")
     head = timeline[: timeline.index("</thead>")]
     assert '<th style="white-space:nowrap">环节</th>' in head
 

@@ -2,7 +2,7 @@
 
 from .attachment import Attachment
 from .audit import AUDIT_ACTIONS, AuditEntry
-from .base import DomainError, ScopedDocument
+from .base import Conflict, DomainError, ScopedDocument
 from .child import (
     Benefit,
     Child,
@@ -41,6 +41,7 @@ __all__ = [
     "AUDIT_ACTIONS",
     "Allocation",
     "AuditEntry",
+    "Conflict",
     "DomainError",
     "FormerName",
     "Place",

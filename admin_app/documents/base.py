@@ -1,10 +1,13 @@
 """What every record that belongs to a place shares: its place, scope path and version."""
 
 from mongoengine import DateTimeField, Document, IntField, ListField, StringField
+from mongoengine.errors import SaveConditionError, ValidationError
 from mongoengine.queryset import QuerySet
 
 from ..core import clock
-from ..core.errors import DomainError  # noqa: F401 - re-exported: documents raise it
+from ..core.errors import Conflict, DomainError  # noqa: F401 - re-exported: documents raise them
+
+CONFLICT_MESSAGE = "该记录已被他人修改，请刷新页面查看最新内容后重新提交。"
 
 
 class ScopedQuerySet(QuerySet):
@@ -54,6 +57,31 @@ class ScopedDocument(Document):
     updated_by = StringField()
 
     meta = {"abstract": True, "queryset_class": ScopedQuerySet}
+
+    def save_new(self, user) -> None:
+        """The one first write of a record: version 0, who and when, never over another."""
+        now = clock.now()
+        self.created_at, self.created_by = now, user.username
+        self.updated_at, self.updated_by = now, user.username
+        self.version = 0
+        self.save(force_insert=True)
+
+    def save_versioned(self, user, conflict: str = CONFLICT_MESSAGE, field: str | None = None):
+        """The one write of a changed record: it lands only if nobody saved the record since
+        it was read (its version is the condition), with who changed it and when. Raises
+        Conflict (nothing written, the version as it was) or ValidationError."""
+        expected = self.version or 0
+        self.version = expected + 1
+        self.updated_by, self.updated_at = user.username, clock.now()
+        try:
+            self.validate()
+            self.save(save_condition={"version": expected})
+        except SaveConditionError as exc:
+            self.version = expected
+            raise Conflict(conflict, field) from exc
+        except ValidationError:
+            self.version = expected
+            raise
 
     def set_place(self, key: str) -> None:
         """Attach the record to a place, filling its scope path."""

@@ -29,7 +29,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from ..core import clock
+from ..core import clock, dates
 from ..core.privacy import mask_id, mask_phone  # noqa: F401 - re-exported
 from .base import DomainError, ScopedDocument
 from .constants import (
@@ -201,22 +201,7 @@ class Child(ScopedDocument):
         if not self.birth_date:
             raise DomainError("请填写出生日期。", "birth_date")
         clock.refuse_future(self.birth_date, "出生日期", "birth_date")
-        self.id_number = (self.id_number or "").strip() or None
-        if self.id_number:
-            number, birth, gender, _note = check_id_number(self.id_number)
-            self.id_number = number
-            if birth != self.birth_date:
-                raise DomainError(
-                    f"出生日期与身份证号码不一致（号码中为 {birth.year}年{birth.month}月{birth.day}日）。",
-                    "birth_date",
-                )
-            if gender != self.gender:
-                raise DomainError(
-                    f"性别与身份证号码不一致（号码中为{dict(GENDERS)[gender]}）。", "gender"
-                )
-            self.no_id_reason = None
-        elif not self.no_id_reason:
-            raise DomainError("没有身份证号码时，请选择原因（如无户籍）。", "no_id_reason")
+        self._check_identity()
         if self.status == "active" and self.age_on(today) >= 18:
             raise DomainError("该儿童已满 18 周岁，不能以“在册”状态建档。", "birth_date")
         if self.disability_kind and self.disability_kind != "none" and not self.disability_grade:
@@ -235,6 +220,26 @@ class Child(ScopedDocument):
                     g.id_number = check_id_number(g.id_number).number
                 except DomainError as exc:
                     raise DomainError(f"监护人 {g.name} 的{exc.message}", "guardians") from exc
+
+    def _check_identity(self) -> None:
+        """The 身份证 number agrees with the birth date and gender typed, or a reason why
+        there is none."""
+        self.id_number = (self.id_number or "").strip() or None
+        if not self.id_number:
+            if not self.no_id_reason:
+                raise DomainError("没有身份证号码时，请选择原因（如无户籍）。", "no_id_reason")
+            return
+        number, birth, gender, _note = check_id_number(self.id_number)
+        self.id_number = number
+        if birth != self.birth_date:
+            raise DomainError(
+                f"出生日期与身份证号码不一致（号码中为 {dates.cn_date(birth)}）。", "birth_date"
+            )
+        if gender != self.gender:
+            raise DomainError(
+                f"性别与身份证号码不一致（号码中为{dict(GENDERS)[gender]}）。", "gender"
+            )
+        self.no_id_reason = None
 
 
 class ChildHistory(Document):

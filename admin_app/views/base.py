@@ -31,15 +31,14 @@ from mongoengine import EmbeddedDocumentField, ListField, Q, StringField
 from mongoengine.errors import (
     NotUniqueError,
     OperationError,
-    SaveConditionError,
     ValidationError,
 )
 from wtforms import HiddenField, SelectField
 
 from .. import audit
-from ..core import clock, dates, sheets, text
+from ..core import dates, sheets, text
 from ..core.dates import cn_datetime
-from ..documents import DomainError
+from ..documents import Conflict, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE
 from .fields import DateInputField, DateTimeInputField
@@ -433,7 +432,11 @@ class ScopedModelView(SecureViewMixin, ModelView):
             target.errors = list(target.errors or []) + [message]
         text = message if message.startswith("保存失败") else f"保存失败：{message}"
         # A link travels as data and is drawn by the page (wbz_master.html), never as HTML.
-        flash({"text": text, "url": link[0], "link": link[1]} if link else text, "danger")
+        if link:
+            endpoint, record_id, label = link
+            flash({"text": text, "url": url_for(endpoint, id=record_id), "link": label}, "danger")
+        else:
+            flash(text, "danger")
         return False
 
     def after_save(self, model, is_created: bool, before: dict) -> None:
@@ -451,23 +454,17 @@ class ScopedModelView(SecureViewMixin, ModelView):
                 flash("内容没有改变，记录保持原样。", "info")
                 return True
             self.check_model(form, model, is_created)
-            now, who = clock.now(), current_user.username
             if is_created:
-                model.created_at, model.created_by = now, who
-            model.updated_at, model.updated_by = now, who
-            model.validate()
-            if is_created:
-                model.version = 0
-                model.save(force_insert=True)
+                model.save_new(current_user)
             else:
-                model.version = expected_version + 1
-                model.save(save_condition={"version": expected_version})
+                model.version = expected_version  # the version the form was opened at
+                model.save_versioned(current_user)
+        except Conflict:
+            self.on_save_failed(model, is_created)
+            return self._fail(form, CONFLICT_MESSAGE)
         except DomainError as exc:
             self.on_save_failed(model, is_created)
             return self._fail(form, exc.message, exc.field, exc.link)
-        except SaveConditionError:
-            self.on_save_failed(model, is_created)
-            return self._fail(form, CONFLICT_MESSAGE)
         except NotUniqueError:
             self.on_save_failed(model, is_created)
             return self._fail(form, self.duplicate_message)

@@ -6,7 +6,6 @@ from bson import ObjectId
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
-from mongoengine.errors import SaveConditionError
 from wtforms import BooleanField, SelectField, TextAreaField
 
 from .. import audit, cases, referrals
@@ -639,13 +638,16 @@ class ReferralView(CaseFormView):
         return redirect(url_for(".details_view", id=referral.pk))
 
 
-def usable_units(user):
-    """Units a user may refer to: those of its own place and of every place above it."""
+def unit_directory(user):
+    """The units a user's directory lists: those of its own place and of every place above."""
     from mongoengine import Q
 
-    return ReceivingUnit.objects(
-        Q(place__in=list(user.place_path)) | Q(place_path=user.place)
-    ).filter(active=True)
+    return ReceivingUnit.objects(Q(place__in=list(user.place_path)) | Q(place_path=user.place))
+
+
+def usable_units(user):
+    """Units a user may refer to: the directory's units in use."""
+    return unit_directory(user).filter(active=True)
 
 
 class ReceivingUnitView(ScopedModelView):
@@ -668,20 +670,15 @@ class ReceivingUnitView(ScopedModelView):
     form_columns = ("name", "kind", "address", "contact_name", "contact_phone", "active")
     form_args = {k: {"label": v} for k, v in column_labels.items()}
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        """The directory also lists the units of the places above (a station uses its county's)."""
-        from mongoengine import Q
+    # The directory also lists the units of the places above (a station uses its
+    # county's); every route that changes a unit keeps the plain scope. Decided per
+    # request from the route, never by changing the view, which all requests share.
+    directory_routes = ("index_view", "export")
 
-        original = self.get_query
-        self.get_query = lambda: ReceivingUnit.objects(
-            Q(place__in=list(current_user.place_path)) | Q(place_path=current_user.place)
-        )
-        try:
-            return super().get_list(
-                page, sort_column, sort_desc, search, filters, execute, page_size
-            )
-        finally:
-            self.get_query = original
+    def get_query(self):
+        if request.endpoint in {f"{self.endpoint}.{r}" for r in self.directory_routes}:
+            return unit_directory(current_user)
+        return super().get_query()
 
     def check_model(self, form, model, is_created):
         if is_created:
@@ -839,9 +836,6 @@ class CaseView(ScopedModelView):
         except DomainError as exc:
             case.reload()
             return self._again(case, "advance", exc.message, exc.field)
-        except SaveConditionError:
-            case.reload()
-            return self._again(case, "advance", "该案件已被他人更新，请核对后重新提交。")
         flash(f"已进入“{cases.STEP_LABELS[case.step]}”。", "success")
         return redirect(url_for(".details_view", id=case.pk))
 
@@ -864,9 +858,6 @@ class CaseView(ScopedModelView):
         except DomainError as exc:
             case.reload()
             return self._again(case, "first-visit", exc.message, exc.field)
-        except SaveConditionError:
-            case.reload()
-            return self._again(case, "first-visit", "该案件已被他人更新，请核对后重新提交。")
         flash("已记录首次家访。", "success")
         return redirect(url_for(".details_view", id=case.pk))
 
@@ -898,9 +889,6 @@ class CaseView(ScopedModelView):
         except DomainError as exc:
             case.reload()
             return self._again(case, "conference", exc.message, exc.field)
-        except SaveConditionError:
-            case.reload()
-            return self._again(case, "conference", "该案件已被他人更新，请核对后重新提交。")
         flash("已记录个案会商。", "success")
         return redirect(url_for(".details_view", id=case.pk))
 

@@ -118,7 +118,6 @@ class ReportView(SecureBaseView):
         text = reports.clean_narrative(request.form)
         reported_to = word.clean(request.form.get("reported_to", ""))[:100]
         reported_to = reported_to or reports.government_of(township)
-        now, who = clock.now(), current_user.username
         existing = (
             HalfYearReport.objects.in_scope(current_user)
             .filter(year=p["year"], half=p["kind"], place=township)
@@ -130,24 +129,18 @@ class ReportView(SecureBaseView):
                 half=p["kind"],
                 reported_on=clock.today(),
                 reported_to=reported_to,
-                created_by=who,
-                updated_by=who,
-                created_at=now,
-                updated_at=now,
                 **text,
             )
             record.set_place(township)
-            record.save(force_insert=True)
+            record.save_new(current_user)
             audit.record("create", record, detail=f"保存{p['label']}汇报记录")
             flash(f"已保存{p['label']}汇报记录。", "success")
         else:
             before = existing.to_mongo().to_dict()
-            expected = existing.version or 0
             existing.reported_on, existing.reported_to = clock.today(), reported_to
             existing.summary, existing.problems = text["summary"], text["problems"]
             existing.next_steps = text["next_steps"]
-            existing.version, existing.updated_by, existing.updated_at = expected + 1, who, now
-            existing.save(save_condition={"version": expected})
+            existing.save_versioned(current_user)
             audit.record(
                 "update",
                 existing,

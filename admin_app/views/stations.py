@@ -364,13 +364,10 @@ class AllocationView(ScopedModelView):
         saved = 0
         for allocation, values in changes:
             before = allocation.to_mongo().to_dict()
-            expected = allocation.version or 0
             for k, v in values.items():
                 setattr(allocation, k, v)
             allocation.check()
-            allocation.version = expected + 1
-            allocation.updated_by = current_user.username
-            allocation.save(save_condition={"version": expected})
+            allocation.save_versioned(current_user)
             audit.record(
                 "update", allocation, changes=audit.diff(before, allocation.to_mongo().to_dict())
             )
