@@ -24,7 +24,7 @@ properties and zip entry times), as tests/test_bulletins.py checks.
 """
 
 import sys
-from datetime import UTC, datetime
+import tomllib
 from pathlib import Path
 
 from docx import Document
@@ -36,15 +36,12 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_templates import reproducible  # noqa: E402 - the one reproducible .docx writer
+from docx_kit import HEI, SONG, reproducible, set_defaults, write_all  # noqa: E402 - the kit
+from docx_kit import add_text as kit_add_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "doc_templates"
 
-SONG = "宋体"  # Linux renders it as Noto Serif CJK SC (see word.to_pdf)
-HEI = "黑体"  # Noto Sans CJK SC: the boxes' captions and the titles
-LATIN = "Times New Roman"
-FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 # A3 landscape.
 PAGE_W, PAGE_H = 42.0, 29.7
@@ -77,19 +74,6 @@ SOURCE = (
 # ---- document-wide settings ---------------------------------------------------------
 
 
-def set_run_fonts(rpr, east_asia=SONG, latin=LATIN):
-    """Explicit fonts (no theme fonts, which would win over them)."""
-    for old in rpr.findall(qn("w:rFonts")):
-        rpr.remove(old)
-    rpr.insert(
-        0,
-        parse_xml(
-            f'<w:rFonts {nsdecls("w")} w:ascii="{latin}" w:hAnsi="{latin}" '
-            f'w:eastAsia="{east_asia}" w:cs="{latin}" w:hint="eastAsia"/>'
-        ),
-    )
-
-
 def setup_document(doc, title):
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -98,57 +82,12 @@ def setup_document(doc, title):
     section.top_margin, section.bottom_margin = Cm(MARGIN_TOP), Cm(MARGIN_BOTTOM)
     section.header_distance = Cm(0.6)
     section.footer_distance = Cm(FOOTER_DIST)
-
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_run_fonts(rpr)
-    for tag in ("w:sz", "w:szCs"):
-        rpr.find(qn(tag)).set(qn("w:val"), str(BOX_PT * 2))
-    lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    spacing = ppr.find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
-    spacing.set(qn("w:line"), "240")
-    spacing.set(qn("w:lineRule"), "auto")
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(BOX_PT)
-    set_run_fonts(normal.element.get_or_add_rPr())
-
-    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "zh-CN")
-
-    # Font table: describe 宋体 and 黑体 so Word without them substitutes a like face.
-    font_table = next(p for p in doc.part.package.parts if p.partname.endswith("/fontTable.xml"))
-    xml = font_table.blob.decode("utf-8")
-    extra = (
-        f'<w:font w:name="{SONG}"><w:altName w:val="SimSun"/>'
-        '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/>'
-        '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
-        f'<w:font w:name="{HEI}"><w:altName w:val="SimHei"/>'
-        '<w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/>'
-        '<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
-    )
-    font_table._blob = xml.replace("</w:fonts>", extra + "</w:fonts>").encode("utf-8")
-
-    props = doc.core_properties
-    props.title = title
-    props.author = props.last_modified_by = "未保站工作平台"
-    props.created = props.modified = props.last_printed = FIXED_TIME
-    props.revision = 1
-    props.comments = "由 scripts/make_bulletins.py 生成"
+    set_defaults(doc, BOX_PT, "scripts/make_bulletins.py", title)
     footer(doc)
 
 
 def add_text(paragraph, text, *, size=BOX_PT, bold=False, east_asia=SONG):
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    set_run_fonts(run._element.get_or_add_rPr(), east_asia=east_asia)
-    return run
+    return kit_add_text(paragraph, text, size=size, bold=bold, east_asia=east_asia)
 
 
 def tight(paragraph, size, factor=1.25):
@@ -721,21 +660,9 @@ def build_sign() -> bytes:
 
 # ---- 附件2 3.1 / 3.2 duty lists -------------------------------------------------------
 
-SUPERVISOR_DUTIES = (
-    "负责推进所在辖区困境儿童保障等工作，制定有关工作计划和工作方案。",
-    "负责辖区村（居）儿童主任指导、培训、评估等工作。",
-    "负责辖区各类困境儿童，特别是散居孤儿、事实无人抚养儿童等信息动态更新，建立健全信息台账。",
-    "负责指导村（居）儿童主任加强对散居孤儿、事实无人抚养儿童的定期走访和重点核查，做好强制报告、转介帮扶等事项。",
-    "负责指导村（居）民委员会做好儿童关爱服务场所（儿童之家）的建设与管理。",
-    "负责开展未成年人保护政策宣传。",
-    "负责协调引进和培育儿童类社会组织、招募志愿者或发动其他社会力量参与儿童工作。",
-    "负责协助做好各类困境儿童，特别是散居孤儿、事实无人抚养儿童的社会救助、精神慰藉等关爱服务工作。",
-)
-SOCIAL_WORKER_DUTIES = (
-    "协助儿童督导员、儿童主任做好困境儿童发现报告、预防干预、转介处置等工作。",
-    "参与专业性技术支持工作，包括伤害程度评估、家庭监护状况评估、服务项目开发、服务项目评估、服务项目督导等。",
-    "参与专业性帮扶工作，包括个案管理、个案辅导、情绪疏导、亲职教育、家庭关系调适、成长教育、资源链接、技能培训等。",
-)
+TEXT = tomllib.loads((Path(__file__).resolve().parent / "bulletin_text.toml").read_text("utf-8"))
+SUPERVISOR_DUTIES = tuple(TEXT["supervisor_duties"])
+SOCIAL_WORKER_DUTIES = tuple(TEXT["social_worker_duties"])
 DUTY_SHEETS = (
     ("儿童督导员职责", SUPERVISOR_DUTIES, "附件2《未成年人保护工作站服务指引》3.1", 26, 2.0),
     ("儿童社工职责", SOCIAL_WORKER_DUTIES, "附件2《未成年人保护工作站服务指引》3.2", 30, 4.0),
@@ -764,97 +691,11 @@ def build_duties() -> bytes:
 
 # ---- 四(三) 工作制度、工作流程、岗位职责 -------------------------------------------------------
 
-# Our wording, drawn from the plan; the numbers in brackets say where from.
-RULES = (
-    (
-        "首问接待制度",
-        "对来访、来电、未保热线和平台转接的咨询、求助与报告，首位接待的工作人员负责登记，能当场答复的当场答复，不能答复的按发现报告处置流程转办，不推诿、不拖延。",
-    ),
-    (
-        "强制报告制度",
-        "发现未成年人脱离监护、监护人丧失监护能力或不履行监护责任，疑似遭受家庭暴力、意外伤害或不法侵害以及遭遇突发事件或重大疾病等情形的，第一时间向所在地公安机关、民政部门报告，并做好信息记录和报告登记。",
-    ),
-    (
-        "走访核查制度",
-        "根据年度工作计划指导儿童主任做好全年走访；对散居孤儿、事实无人抚养儿童等定期走访、重点核查；发生严重家庭暴力或不法侵害等紧急情况时，儿童督导员在接到报告24小时内协同儿童社工完成首次家访。",
-    ),
-    (
-        "信息台账制度",
-        "建立困境儿童信息台账，做到“一人一档”、动态更新；儿童主任建立儿童档案后5个工作日内，在儿童保障工作信息系统中更新信息。",
-    ),
-    (
-        "个案会商制度",
-        "会同教育、公安、民政、卫生健康、共青团、妇联、村（居）民委员会及社会工作专业服务机构等开展个案会商；重点个案及时提请县（区）未保办会商。",
-    ),
-    (
-        "监护监督制度",
-        "对监护缺失、监护不当、监护不足的家庭开展监护指导和干预；对有监护风险的儿童进行风险评估和上报；严重监护缺失的，及时报告并启动临时监护。",
-    ),
-    (
-        "跟踪回访制度",
-        "对已接受服务的儿童适时跟踪回访，了解服务成效；发现特殊情况的，即开展进一步干预。",
-    ),
-    (
-        "工作汇报制度",
-        "定期分析评估辖区未成年人情况，制定工作计划和工作方案，每半年向乡镇人民政府（街道办事处）汇报工作情况。",
-    ),
-    (
-        "宣传培训制度",
-        "开展未成年人保护法律法规和政策宣传；对儿童主任、志愿者等进行法律法规、工作理念和专业服务培训。",
-    ),
-    (
-        "保密制度",
-        "依法保护未成年人的隐私和个人信息；个案材料仅限经办人员按职责查阅和使用，不得泄露。",
-    ),
-    (
-        "档案管理制度",
-        "个案办结后及时组卷归档，档案专柜存放、专人管理；年度工作形成工作总结。",
-    ),
-)
-FLOW_DAILY = (
-    ("制定年度工作计划", "年初制定年度工作计划，明确走访、宣传、培训和督导安排。"),
-    (
-        "接待服务",
-        "生活受困的联系村（居）民委员会调查核实；监护缺失的落实临时监护；权益保障事项分类转介相关部门办理；发现报告的按发现报告处置流程办理。",
-    ),
-    ("日常管理", "宣传培训、定期排查、教育指导、督导考核。"),
-    (
-        "汇总与汇报",
-        "收集汇总办理情况，分析乡镇（街道）未保工作形势；跟踪回访，定期向乡镇人民政府（街道办事处）汇报；组卷归档，做好工作总结。",
-    ),
-)
-FLOW_DISPOSAL = (
-    ("1 发现报告", "及时发现疑似案例，接受多渠道报告、咨询求助和强制报告，当即登记。"),
-    ("2 分类转介", "区分咨询、报告案例和求助案例；政策咨询当场解释或协助申办。"),
-    ("3 危机评估", "疑似伤害的报警（110）并处理伤情；评估危险程度，低危的提供支持服务。"),
-    ("4 强制干预", "中高危的视情况报告上级，带离现场或紧急庇护。"),
-    ("5 协助安置", "协助家庭教育指导、心理服务、困难帮扶、临时安置等。"),
-    ("6 跟踪转介", "配合立案、批评教育、出具告诫书等，转介个案服务、心理服务等。"),
-    ("7 跟踪回访", "评估受伤害儿童康复状况及再受伤害可能，评估安置情况。"),
-    ("8 组卷归档", "个案办结后整理全部材料，组卷归档。"),
-)
-POSTS = (
-    (
-        "专门人员（站负责人）",
-        "由乡镇人民政府（街道办事处）指定，负责未保站日常工作管理，指导工作人员及时办理未成年人相关事务；组织制定年度工作计划，每半年汇报工作情况。",
-    ),
-    (
-        "儿童督导员",
-        "推进辖区困境儿童保障，指导、培训、评估儿童主任，动态更新信息台账，指导定期走访、强制报告和转介帮扶，开展政策宣传（详见《儿童督导员职责》）。",
-    ),
-    (
-        "儿童社工",
-        "协助做好发现报告、预防干预、转介处置；参与伤害程度评估、家庭监护状况评估等专业技术支持；开展个案管理、情绪疏导、亲职教育等专业帮扶（详见《儿童社工职责》）。",
-    ),
-    (
-        "儿童主任",
-        "在儿童督导员指导下，负责所在村（居）儿童关爱保护服务：入户随访、信息沟通、政策支持、个案转介和儿童服务场所管理。",
-    ),
-    (
-        "志愿者",
-        "经招募、培训和登记，在未保站组织下参与宣传、关爱服务和活动，遵守保密要求。",
-    ),
-)
+# Our wording, drawn from the plan (scripts/bulletin_text.toml).
+RULES = tuple(map(tuple, TEXT["rules"]))
+FLOW_DAILY = tuple(map(tuple, TEXT["flow_daily"]))
+FLOW_DISPOSAL = tuple(map(tuple, TEXT["flow_disposal"]))
+POSTS = tuple(map(tuple, TEXT["posts"]))
 
 
 def labelled_table(doc, items, *, label_w, size, height):
@@ -903,13 +744,7 @@ BULLETINS = {
 
 
 def main(out_dir: Path = OUT_DIR) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, build in BULLETINS.items():
-        path = out_dir / name
-        path.write_bytes(build())
-        written.append(path)
-    return written
+    return write_all(BULLETINS, out_dir)
 
 
 if __name__ == "__main__":

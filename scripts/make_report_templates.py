@@ -23,6 +23,7 @@ from docx.shared import Pt
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_templates as base  # noqa: E402
+from docx_kit import write_all  # noqa: E402
 
 OUT_DIR = base.OUT_DIR
 TABLE_PT = 10.5  # 五号
@@ -306,13 +307,7 @@ BUILDERS = {
 
 
 def main(out_dir: Path = OUT_DIR) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, build in BUILDERS.items():
-        path = out_dir / name
-        path.write_bytes(build())
-        written.append(path)
-    return written
+    return write_all(BUILDERS, out_dir)
 
 
 if __name__ == "__main__":

@@ -14,31 +14,33 @@ dates arrive from admin_app/word.py as ready strings. The output is byte-for-byt
 reproducible: fixed document properties and fixed zip timestamps.
 """
 
-import io
 import sys
-import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docx_kit import (  # noqa: E402 - the generators' shared kit
+    HEI,
+    SONG,
+    reproducible,
+    set_defaults,
+    set_run_fonts,
+)
+from docx_kit import add_text as kit_add_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "doc_templates"
 
-SONG = "宋体"  # the official Song face; Linux renders it as Noto Serif CJK SC (see word.to_pdf)
-HEI = "黑体"  # the 附件 label, as government documents print it
-LATIN = "Times New Roman"
 BODY_PT = 12  # 小四
 HINT_PT = 9  # the small print under a label
 TITLE_PT = 18  # 小二
 LABEL_PT = 16  # 三号
-FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
-ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 # Column widths (cm) of the 7-column grid every form uses:
 # section | label | value | label | value | label | value  (sum = 21 - 2 × 2.2 = 16.6)
@@ -227,74 +229,17 @@ FORMS = (HELP_REQUEST, MANDATORY_REPORT, REFERRAL)
 # ---- document-wide settings ---------------------------------------------------------
 
 
-def set_run_fonts(rpr, east_asia=SONG, latin=LATIN):
-    """Explicit fonts (no theme fonts, which would win over them) and Chinese language."""
-    for old in rpr.findall(qn("w:rFonts")):
-        rpr.remove(old)
-    fonts = parse_xml(
-        f'<w:rFonts {nsdecls("w")} w:ascii="{latin}" w:hAnsi="{latin}" '
-        f'w:eastAsia="{east_asia}" w:cs="{latin}" w:hint="eastAsia"/>'
-    )
-    rpr.insert(0, fonts)
-
-
 def setup_document(doc):
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     section.header_distance = section.footer_distance = Cm(1.2)
-
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_run_fonts(rpr)
-    for tag in ("w:sz", "w:szCs"):
-        rpr.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
-    lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    spacing = ppr.find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
-    spacing.set(qn("w:line"), "240")
-    spacing.set(qn("w:lineRule"), "auto")
-
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)
-    set_run_fonts(normal.element.get_or_add_rPr())
-
-    settings = doc.settings.element
-    theme_lang = settings.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "zh-CN")
-
-    # Font table: describe 宋体 and 黑体 so Word without them substitutes a like face.
-    font_table = next(p for p in doc.part.package.parts if p.partname.endswith("/fontTable.xml"))
-    xml = font_table.blob.decode("utf-8")
-    extra = (
-        f'<w:font w:name="{SONG}"><w:altName w:val="SimSun"/>'
-        '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/>'
-        '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
-        f'<w:font w:name="{HEI}"><w:altName w:val="SimHei"/>'
-        '<w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/>'
-        '<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
-    )
-    font_table._blob = xml.replace("</w:fonts>", extra + "</w:fonts>").encode("utf-8")
-
-    props = doc.core_properties
-    props.author = props.last_modified_by = "未保站工作平台"
-    props.created = props.modified = props.last_printed = FIXED_TIME
-    props.revision = 1
-    props.comments = "由 scripts/make_templates.py 生成"
+    set_defaults(doc, BODY_PT, "scripts/make_templates.py")
 
 
 def add_text(paragraph, text, *, size=BODY_PT, bold=False, east_asia=SONG):
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    set_run_fonts(run._element.get_or_add_rPr(), east_asia=east_asia)
-    return run
+    return kit_add_text(paragraph, text, size=size, bold=bold, east_asia=east_asia)
 
 
 def placeholder(name):
@@ -427,37 +372,6 @@ def build(form) -> bytes:
             brk.paragraph_format.line_spacing = Pt(2)
         build_table(doc, rows)
     return reproducible(doc)
-
-
-def reproducible(doc) -> bytes:
-    """The .docx bytes with fixed zip entry times and order, so a rebuild changes nothing."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            if name == "docProps/thumbnail.jpeg":
-                continue  # python-docx's own sample picture, not ours
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            data = src.read(name)
-            if name == "_rels/.rels":
-                data = _drop_thumbnail_rel(data)
-            elif name == "[Content_Types].xml":
-                data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
-            dst.writestr(info, data)
-    return out.getvalue()
-
-
-def _drop_thumbnail_rel(data: bytes) -> bytes:
-    from lxml import etree
-
-    root = etree.fromstring(data)
-    for rel in list(root):
-        if rel.get("Target", "").endswith("thumbnail.jpeg"):
-            root.remove(rel)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # ---- the case dossier (组卷归档) ------------------------------------------------------

@@ -13,14 +13,13 @@ from playwright.sync_api import expect
 
 from admin_app.documents import Allocation
 from tests.conftest import CHROMIUM, PASSWORD, make_allocation, make_station, make_user
+from tests.places import XINGQING, YUANZHOU
 
 # Fixed paths for humans to look at (the brief asks for /tmp/browser_progress.png).
 SCREENSHOT = "/tmp/browser_progress.png"  # noqa: S108
 SPLIT_ERROR_SCREENSHOT = "/tmp/browser_split_error.png"  # noqa: S108
 FAILURE_SCREENSHOT = "/tmp/browser_failure.png"  # noqa: S108
 
-XINGQING = "640104000000"  # 银川市兴庆区: the user's county
-YUANZHOU = "640402000000"  # 固原市原州区: another city, out of the user's scope
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Debian Chromium not found at {CHROMIUM}"

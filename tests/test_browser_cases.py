@@ -13,19 +13,11 @@ from playwright.sync_api import expect
 from admin_app.core import dates
 from admin_app.documents.case import Case, MandatoryReport
 from tests import when
-from tests.conftest import PASSWORD, make_user
+from tests.browser import log_in
+from tests.conftest import make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 FAILURE_SCREENSHOT = "/tmp/browser_cases_failure.png"  # noqa: S108
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#todos")).to_be_visible()
 
 
 def word_text(page, link_selector) -> str:

@@ -7,21 +7,13 @@ from playwright.sync_api import expect
 
 from admin_app.documents import Child
 from tests import when
-from tests.conftest import PASSWORD, make_user
+from tests.browser import log_in
+from tests.conftest import make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 FAILURE_SCREENSHOT = "/tmp/browser_children_failure.png"  # noqa: S108
 BIRTH = when.born(11, 40)
 ID_NUMBER = when.id_number(BIRTH, "124")
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#todos")).to_be_visible()
 
 
 @pytest.mark.browser

@@ -5,21 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, ROLE_PLACES, make_allocation, make_station, make_user
+from tests.browser import log_in
+from tests.conftest import ROLE_PLACES, make_allocation, make_station, make_user
+from tests.places import CHUNLIN, TONGXI, XINGQING, ZHANGZHENG_V
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
-from tests.test_dashboard import CHUNLIN, TONGXI, XINGQING, ZHANGZHENG_V, make_child, new_case
+from tests.test_dashboard import make_child, new_case
 
 FAILURE_SCREENSHOT = "/tmp/browser_dashboard_failure.png"  # noqa: S108
 SCREENSHOT = "/tmp/browser_dashboard.png"  # noqa: S108
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#todos")).to_be_visible()
 
 
 def township_data():

@@ -8,19 +8,12 @@ from playwright.sync_api import expect
 from admin_app.core import dates
 from admin_app.documents.case import MandatoryReport
 from tests import when
-from tests.conftest import PASSWORD, make_user
+from tests.browser import log_in
+from tests.conftest import make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 SCREENSHOT = "/tmp/browser_time_refused.png"  # noqa: S108
 FAILURE_SCREENSHOT = "/tmp/browser_time_failure.png"  # noqa: S108
-
-
-def log_in(page, username):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#todos")).to_be_visible()
 
 
 @pytest.mark.browser

@@ -19,12 +19,10 @@ from admin_app import word
 from admin_app.bulletins import BULLETINS, bulletin_context, render_bulletin
 from admin_app.documents import AuditEntry, Station
 from tests.conftest import login_as, make_station
+from tests.places import SANYING, TONGGUI, ZHANGZHENG
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-ZHANGZHENG = "640104100000"  # 掌政镇, the station user's township
-TONGGUI = "640104200000"  # 通贵乡, same county
-SANYING = "640402100000"  # 三营镇, another city
 PHONE = "0951-6071234"
 ADDRESS = "宁夏银川市兴庆区掌政镇政府路1号便民服务中心二楼"
 HOSTILE = {"name": "A&B<x>{{ y }}站", "address": "路<1>号 & {% if %}", "phone": "{{ 1 }}<&>"}

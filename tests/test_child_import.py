@@ -17,10 +17,9 @@ from admin_app.documents import AuditEntry, Child
 from admin_app.views import child_import as import_view
 from tests import when
 from tests.conftest import CHROMIUM, PASSWORD, login_as, make_user, text
+from tests.places import TONGXI, ZHANGZHENG
 
-ZHANGZHENG = "640104100000"
 CHUNLIN, ZHANGZHENG_VILLAGE = "640104100201", "640104100200"
-TONGXI = "640104200201"  # 通贵乡: outside 掌政镇
 
 
 def make_id(birth, seq: str = "123", region: str = "640104") -> str:

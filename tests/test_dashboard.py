@@ -12,17 +12,18 @@ from admin_app.documents import Child
 from admin_app.documents.case import Case, ChildInfo
 from tests import when
 from tests.conftest import login_as, make_allocation, make_station, make_user, text
-
-ZHANGZHENG = "640104100000"  # 掌政镇 (the station's township)
-CHUNLIN = "640104100201"  # 春林村委会, 掌政镇 (the village director's village)
-ZHANGZHENG_V = "640104100200"  # 掌政村委会, 掌政镇
-TONGGUI = "640104200000"  # 通贵乡, 兴庆区
-TONGXI = "640104200201"  # 通西村委会, 通贵乡
-XINGQING = "640104000000"  # 兴庆区
-JINFENG = "640106000000"  # 金凤区, 银川市
-BAOHU = "640106001001"  # 宝湖社区居委会, 金凤区
-YUANZHOU = "640402000000"  # 原州区, 固原市
-SANYING_V = "640402100201"  # 三营村委会, 原州区
+from tests.places import (
+    BAOHU,
+    CHUNLIN,
+    JINFENG,
+    SANYING_V,
+    TONGGUI,
+    TONGXI,
+    XINGQING,
+    YUANZHOU,
+    ZHANGZHENG,
+    ZHANGZHENG_V,
+)
 
 COUNT_RE = re.compile(r'<span id="row-count">(\d+)</span>')
 TAB_RE = re.compile(r"列表 \((\d+)\)")

@@ -9,9 +9,8 @@ from openpyxl import load_workbook
 
 from admin_app.documents import AuditEntry, Child
 from tests.conftest import login_as, make_user
+from tests.places import TONGXI as TONGGUI_VILLAGE
 from tests.test_children import create
-
-TONGGUI_VILLAGE = "640104200201"  # 通西村委会, 通贵乡: the same county, another township
 
 
 def _filename(response) -> str:

@@ -11,10 +11,7 @@ from flask_admin.contrib.mongoengine import ModelView
 
 from admin_app.documents.case import ReceivingUnit
 from tests.conftest import PROVINCE_CODE, login_as, make_user
-
-XINGQING = "640104000000"  # 兴庆区
-ZHANGZHENG = "640104100000"  # 掌政镇, 兴庆区
-YUANZHOU = "640402000000"  # 原州区, 固原市
+from tests.places import XINGQING, YUANZHOU, ZHANGZHENG
 
 
 def unit(name, place):

@@ -80,22 +80,24 @@ from admin_app.documents.records import (
 from admin_app.views.cases import CaseView
 from tests import when
 from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
+from tests.places import (
+    CHUNLIN,
+    JINFENG,
+    SANYING,
+    TONGGUI,
+    TONGXI,
+    XINGQING,
+    YUANZHOU,
+    ZHANGZHENG,
+)
+from tests.places import SANYING_V as SANYING_VILLAGE
+from tests.places import ZHANGZHENG_V as ZHANGZHENG_VILLAGE
 
 # --------------------------------------------------------------------------------------
 # Places
 # --------------------------------------------------------------------------------------
 PROVINCE = ROLE_PLACES["province"]
-YINCHUAN = "640100000000"  # 银川市
-XINGQING = "640104000000"  # 兴庆区
-ZHANGZHENG = "640104100000"  # 掌政镇 (home of the station and social_worker users)
-CHUNLIN = "640104100201"  # 春林村委会 (home of the village user)
-TONGGUI = "640104200000"  # 通贵乡: same county, other township
-YUANZHOU = "640402000000"  # 原州区, 固原市: far away
-SANYING = "640402100000"  # 三营镇, 原州区
 # Villages, where children live.
-SANYING_VILLAGE = "640402100201"  # 三营村委会, 三营镇: far away
-TONGXI = "640104200201"  # 通西村委会, 通贵乡: same county, other township
-ZHANGZHENG_VILLAGE = "640104100200"  # 掌政村委会, 掌政镇: the village user's neighbour
 # Two townships without a station, for the create forms.
 FREE_INSIDE = "640104001000"  # 凤凰北街街道, 兴庆区
 FREE_OUTSIDE = "640402101000"  # 开城镇, 原州区
@@ -2443,7 +2445,6 @@ REPORT_ENDPOINTS = {
     "reports.filing_word",
     "reports.filing_excel",
 }
-JINFENG = "640106000000"  # 金凤区: inside the city, outside the county
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Smuggled into every request: the views must take none of them.
 SMUGGLED = {"place": SANYING, "township": TONGGUI, "station": "", "village": TONGXI}

@@ -19,10 +19,9 @@ from admin_app.documents.calendar import HolidayYear
 from admin_app.documents.case import Case, MandatoryReport
 from tests import when
 from tests.conftest import login_as, make_user, text
+from tests.places import CHUNLIN, ZHANGZHENG
 
 ROOT = Path(__file__).resolve().parent.parent
-ZHANGZHENG = "640104100000"
-CHUNLIN = "640104100201"
 
 
 def at(time_travel, beijing: str) -> None:

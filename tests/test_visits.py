@@ -9,12 +9,8 @@ from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
 from tests import when
 from tests.conftest import login_as, make_user, text
-
-ZHANGZHENG = "640104100000"  # 掌政镇
-CHUNLIN = "640104100201"  # 春林村委会, 掌政镇
-TONGGUI = "640104200000"  # 通贵乡
-TONGXI = "640104200201"  # 通西村委会, 通贵乡
-COUNTY = "640104000000"  # 兴庆区
+from tests.places import CHUNLIN, TONGGUI, TONGXI, ZHANGZHENG
+from tests.places import XINGQING as COUNTY
 
 
 def make_child(village=CHUNLIN, name="张小明", frequency="monthly", **kw) -> Child:
