@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 from bson import ObjectId
+from mongoengine import Q
 
 from . import audit
 from .core import clock
 from .documents import DomainError
-from .documents.case import Case, Referral
+from .documents.case import Case, ReceivingUnit, Referral
 from .documents.constants import REFERRAL_FEEDBACK_DAYS, REFERRAL_STATUSES
 
 STATUS_LABELS = dict(REFERRAL_STATUSES)
@@ -87,3 +88,14 @@ def late(user, today=None) -> list[Referral]:
         for r in Referral.objects.in_scope(user).filter(status__in=["sent", "received"])
         if r.feedback_due and r.feedback_due < today
     ]
+
+
+def unit_directory(user):
+    """The units a user's directory lists: those of its own place and of every place above
+    (a station refers to its county's units)."""
+    return ReceivingUnit.objects(Q(place__in=list(user.place_path)) | Q(place_path=user.place))
+
+
+def usable_units(user):
+    """Units a user may refer to: the directory's units in use."""
+    return unit_directory(user).filter(active=True)

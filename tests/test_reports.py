@@ -23,6 +23,7 @@ from admin_app import reports, roster, word
 from admin_app.documents import (
     AuditEntry,
     Child,
+    DomainError,
     PlannedVisit,
     StaffMember,
     TransferTrace,
@@ -31,6 +32,7 @@ from admin_app.documents import (
 )
 from admin_app.documents.case import Case, ChildInfo, Referral
 from admin_app.documents.records import CommunityActivity, HalfYearReport, PublicityEvent
+from admin_app.reports import paper
 
 from . import when
 from .conftest import login_as, make_allocation, make_station, make_user
@@ -200,7 +202,7 @@ def test_periods():
     assert reports.period("H2", 2025)["label"] == "2025年下半年"
     assert reports.period("year", 2025)["label"] == "2025年度"
     assert reports.period("H1", 2026)["previous"] == ("H2", 2025)
-    with pytest.raises(reports.DomainError):
+    with pytest.raises(DomainError):
         reports.period("Q3", 2026)
 
 
@@ -442,8 +444,8 @@ def test_a_signed_change_is_a_number_that_keeps_its_sign():
     from openpyxl import Workbook
 
     ws = Workbook().active
-    reports._body_row(ws, ["净增减", "+7"])
-    reports._body_row(ws, ["净增减", "-2"])
+    paper._body_row(ws, ["净增减", "+7"])
+    paper._body_row(ws, ["净增减", "-2"])
     assert [ws["B1"].value, ws["B2"].value] == [7, -2]
     assert ws["B1"].number_format == ws["B2"].number_format == "+0;-0;0"
 
@@ -485,7 +487,7 @@ def test_county_filing_lists_only_its_stations(users, township_data, registry):
     assert a["plan_total"] == 2 and a["built_total"] == 1 and a["target_year"] is None
     assert f["deadline"] == date(2025, 8, 31)
     assert reports.county_filing(users["county"], 2023)["built_in_year"] == 1
-    with pytest.raises(reports.DomainError):
+    with pytest.raises(DomainError):
         reports.county_filing(users["county"], 2025, JINFENG)
 
 
@@ -532,7 +534,7 @@ def test_city_chooses_only_counties_inside(app, users, registry):
         == 404
     )
     assert AuditEntry.objects(action="denied").count() == 2
-    with pytest.raises(reports.DomainError):
+    with pytest.raises(DomainError):
         reports.county_filing(users["city"], 2025, YUANZHOU)
 
 

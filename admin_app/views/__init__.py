@@ -19,15 +19,11 @@ from .audit_log import AuditView
 from .base import HomeView
 from .bulletins import BulletinView
 from .calendar import HolidayYearView
-from .cases import (
-    CaseView,
-    HelpRequestView,
-    MandatoryReportView,
-    ReceivingUnitView,
-    ReferralView,
-)
+from .cases import CaseView
 from .child_import import ChildImportView
 from .children import ChildView
+from .help_requests import HelpRequestView
+from .mandatory_reports import MandatoryReportView
 from .places import PlaceView
 from .records import (
     ActivityView,
@@ -38,6 +34,7 @@ from .records import (
     VolunteerView,
     WorkPlanView,
 )
+from .referrals import ReceivingUnitView, ReferralView
 from .reports import ReportView
 from .stations import AllocationView, ProgressView, StationView
 from .users import UserView
