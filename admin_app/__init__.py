@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from . import auth, cli, db
 from .core import dates
 from .views import init_admin
-from .views.base import cn_flash, person_name
 from .views.fields import when_input
+from .views.formatting import cn_flash, person_name
 
 csrf = CSRFProtect()
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from admin_app import archive, child_import, roster
 from admin_app.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
 from admin_app.core import clock
-from admin_app.documents import AuditEntry, Child
+from admin_app.documents import AuditEntry, Child, IdNumberIndex
 from admin_app.views import child_import as import_view
 from tests import when
 from tests.conftest import CHROMIUM, PASSWORD, login_as, make_user, text
@@ -183,7 +183,7 @@ def test_preview_lists_every_bad_row_and_nothing_is_imported_until_chosen(app, u
         assert AuditEntry.objects(
             action="create", target_id=str(ch.pk), detail="Excel 导入"
         ).count()
-    assert child_import.IdNumberIndex.objects(pk=GOOD_ID).first().child == str(zhang.pk)
+    assert IdNumberIndex.objects(pk=GOOD_ID).first().child == str(zhang.pk)
     assert AuditEntry.objects(action="import", actor="u_station").count() == 1
     # The stored file is gone; the token cannot be used again.
     assert uploads().count_documents({}) == 0
@@ -434,7 +434,7 @@ def test_save_rows_reports_a_row_whose_number_was_taken_meanwhile(app, users):
     assert [ch.name for ch in saved] == ["李八"]
     assert failed == [(2, "该身份证号码已建档，请勿重复建档。")]
     assert Child.objects.count() == 2
-    assert child_import.IdNumberIndex.objects.count() == 2
+    assert IdNumberIndex.objects.count() == 2
 
 
 @pytest.mark.browser

@@ -381,7 +381,7 @@ def test_a_dossier_that_cannot_be_rendered_leaves_the_case_open(app, users, monk
     def broken(name, context):
         raise RuntimeError("模板损坏")
 
-    monkeypatch.setattr(word, "render", broken)
+    monkeypatch.setattr(word.rendering, "render", broken)  # what the dossier renders with
     with pytest.raises(RuntimeError, match="模板损坏"):
         cases.advance(case, "archived", users["station"])
     assert case.step == "follow_up" and case.dossier is None and case.archived_at is None

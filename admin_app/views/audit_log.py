@@ -5,7 +5,8 @@ from flask_login import current_user
 from ..core import privacy
 from ..documents import AUDIT_ACTIONS, AuditEntry  # noqa: F401
 from ..documents.constants import COLLECTION_LABELS, ROLES
-from .base import ScopedModelView, equal_filter, person_name
+from .base import ScopedModelView, equal_filter
+from .formatting import person_name
 
 
 class AuditView(ScopedModelView):

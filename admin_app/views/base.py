@@ -3,8 +3,7 @@
 Scope lives here and only here: `get_query()` restricts every list, count, export,
 bulk action and single-record lookup (Flask-Admin's mongoengine backend routes
 details, edit, delete and actions through `get_one()` / `get_query()`) to records whose
-`place_path` holds the user's place.
-"""
+`place_path` holds the user's place."""
 
 import io
 from collections import Counter
@@ -17,7 +16,6 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
-from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import (
     EditRowAction,
@@ -26,22 +24,29 @@ from flask_admin.model.template import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
-from markupsafe import Markup
-from mongoengine import EmbeddedDocumentField, ListField, Q, StringField
+from mongoengine import Q
 from mongoengine.errors import (
     NotUniqueError,
     OperationError,
     ValidationError,
 )
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 
 from .. import audit
-from ..core import dates, sheets, text
-from ..core.dates import cn_datetime
+from ..core import dates, sheets
 from ..documents import Conflict, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE
-from .fields import DateInputField, DateTimeInputField
+from .converters import BlankChoiceConverter, tidy_strings
+from .formatting import (
+    COMMON_LABELS,
+    _bool_formatter,
+    _cn_validation,
+    _date_formatter,
+    _list_formatter,
+    _person_formatter,
+    _place_formatter,
+)
 
 SERVER_FIELDS = (
     "place_path",
@@ -58,114 +63,6 @@ CONFLICT_MESSAGE = (
 
 
 # Flask-Admin 2.2.1 ships a stale zh_Hans_CN catalogue: these strings come out in English.
-FLASH_CN = {
-    "Failed to save record.": "保存失败，请按表单中的红色提示修改后重新提交（您填写的内容仍保留）。",
-    "Failed to create record.": "保存失败，请按表单中的红色提示修改后重新提交（您填写的内容仍保留）。",
-    "Permission denied.": "您没有执行该操作的权限。",
-}
-
-
-def cn_flash(message) -> str:
-    """The Chinese text of a flash message Flask-Admin left untranslated."""
-    return FLASH_CN.get(str(message), message)
-
-
-def _date_formatter(view, value, *args):
-    return cn_datetime(value)
-
-
-def _bool_formatter(view, value, *args):
-    return "是" if value else "否"
-
-
-def _list_formatter(view, value, *args):
-    return "、".join(str(v) for v in value) if value else ""
-
-
-def tidy_strings(doc) -> None:
-    """Text from a form as it is stored: cleaned (core/text.py), and an empty box stored as
-    no value, so a record saved back unchanged stays as it was (embedded records too)."""
-    for name, field in doc._fields.items():
-        value = getattr(doc, name, None)
-        if isinstance(field, StringField) and isinstance(value, str):
-            value = text.clean(value)
-            setattr(doc, name, value if value != "" else None)
-        elif isinstance(field, EmbeddedDocumentField) and value is not None:
-            tidy_strings(value)
-        elif isinstance(field, ListField) and isinstance(field.field, EmbeddedDocumentField):
-            for item in value or []:
-                tidy_strings(item)
-
-
-def _blank_to_none(value):
-    return None if value in ("", None, "None") else value
-
-
-class BlankChoiceConverter(CustomModelConverter):
-    """Optional choice fields start blank ('（未选择）') instead of on their first option."""
-
-    def convert(self, model, field, field_args):
-        unbound = super().convert(model, field, field_args)
-        if (
-            unbound is not None
-            and getattr(unbound, "field_class", None) is SelectField
-            and getattr(field, "choices", None)
-            and not getattr(field, "required", True)
-            and getattr(field, "default", None) is None
-        ):
-            unbound.kwargs["choices"] = [("", "（未选择）")] + list(
-                unbound.kwargs.get("choices", [])
-            )
-            unbound.kwargs["coerce"] = _blank_to_none
-            unbound.kwargs["validate_choice"] = False  # mongoengine checks the value on save
-        return unbound
-
-    def conv_Date(self, model, field, kwargs):
-        return DateInputField(**kwargs)
-
-    def conv_DateTime(self, model, field, kwargs):
-        kwargs.pop("widget", None)
-        return DateTimeInputField(**kwargs)
-
-
-COMMON_LABELS = {
-    "place": "所属地区",
-    "created_at": "创建时间",
-    "created_by": "创建人",
-    "updated_at": "最后修改时间",
-    "updated_by": "最后修改人",
-}
-
-
-def _place_formatter(view, context, model, name):
-    from ..documents import Place
-
-    return Place.full_name_of(getattr(model, "place", None))
-
-
-SYSTEM_ACTORS = {"seed": "系统初始化", "cli": "系统（命令行）", "system": "系统"}
-
-
-def person_name(username: str | None) -> str:
-    """The name of the person behind a user name (马晓燕), as people are named on screens;
-    read once per request."""
-    from flask import g
-
-    from ..documents import User
-
-    if not username:
-        return ""
-    if username in SYSTEM_ACTORS:
-        return SYSTEM_ACTORS[username]
-    names = g.setdefault("_person_names", {})
-    if username not in names:
-        user = User.objects(username=username).only("display_name").order_by().first()
-        names[username] = user.display_name if user and user.display_name else username
-    return names[username]
-
-
-def _person_formatter(view, context, model, name):
-    return person_name(getattr(model, name, None))
 
 
 class EditUnlessReadOnly(EditRowAction):
@@ -597,11 +494,6 @@ class ScopedModelView(SecureViewMixin, ModelView):
         return super().handle_view_exception(exc)
 
 
-def labelled(labels: dict, columns) -> dict:
-    """form_args giving each form column its Chinese label."""
-    return {k: {"label": labels[k]} for k in columns if k in labels}
-
-
 def equal_filter(column: str, label: str, options=None):
     """An exact-match filter (the only kind safe on FerretDB without a compiled regex)."""
     return FilterEqual(column, label, options=options)
@@ -609,24 +501,6 @@ def equal_filter(column: str, label: str, options=None):
 
 def _escape_regex(term: str) -> str:
     return "".join("\\" + c if c in r".^$*+?{}[]\|()" else c for c in term)
-
-
-_VALIDATION_CN = {
-    "Field is required": "必填",
-    "String value is too long": "内容过长",
-    "Integer value is too small": "数值过小",
-    "Integer value is too large": "数值过大",
-    "String value did not match validation regex": "格式不正确",
-    "Value must be one of": "选项无效",
-}
-
-
-def _cn_validation(err) -> str:
-    text = str(getattr(err, "message", err))
-    for en, cn in _VALIDATION_CN.items():
-        if en in text:
-            return cn
-    return "格式不正确"
 
 
 class HomeView(SecureViewMixin, AdminIndexView):
@@ -653,7 +527,3 @@ class HomeView(SecureViewMixin, AdminIndexView):
         response = jsonify(figures(current_user))
         response.headers["Cache-Control"] = "no-store"  # figures about children: never cached
         return response
-
-
-def link(url: str, text: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(url, text)

@@ -20,7 +20,9 @@ from ..documents.constants import (
     PLACEMENT_SERVICES,
     RELATIONS,
 )
-from .base import ScopedModelView, link, tidy_strings
+from .base import ScopedModelView
+from .converters import tidy_strings
+from .formatting import link
 
 CASE_ROLES = ("province", "city", "county", "station", "social_worker")
 CASE_WORKERS = ("station", "social_worker")

@@ -26,7 +26,7 @@ from ..documents.constants import (
     HARM,
     RISK,
 )
-from .base import ScopedModelView, equal_filter, labelled
+from .base import ScopedModelView, equal_filter
 from .case_forms import (
     CASE_ROLES,
     CASE_WORKERS,
@@ -35,6 +35,7 @@ from .case_forms import (
     _child_name,
     child_info_of,
 )
+from .formatting import labelled
 
 
 class CaseView(ScopedModelView):

@@ -2,8 +2,8 @@
 
 from flask_login import current_user
 
-from .base import labelled
 from .case_forms import CHILD_INFO_SUB, PERPETRATOR_SUB, CaseFormView
+from .formatting import labelled
 
 # 附件5's fields in the seed's order (form and details follow it).
 FORM5_FIELDS = (

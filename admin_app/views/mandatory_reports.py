@@ -12,7 +12,7 @@ from ..documents.constants import (
     REPORTER_IDENTITIES,
     REPORTER_NOTE_REQUIRED,
 )
-from .base import equal_filter, labelled
+from .base import equal_filter
 from .case_forms import (
     CHILD_INFO_SUB,
     PERPETRATOR_SUB,
@@ -24,6 +24,7 @@ from .case_forms import (
     _perpetrator,
     sees_reporter,
 )
+from .formatting import labelled
 
 # 附件6's fields in the seed's order (form, details and Word follow it).
 FORM6_FIELDS = (

@@ -19,7 +19,8 @@ from ..documents.constants import (
     PUBLICITY_KINDS,
     REPORT_HALVES,
 )
-from .base import ScopedModelView, equal_filter, labelled
+from .base import ScopedModelView, equal_filter
+from .formatting import labelled
 
 PAST_DATES = ("held_on", "registered_on", "trained_on", "reported_on", "joined_on")
 LONG_TEXT = (

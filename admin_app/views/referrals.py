@@ -16,8 +16,9 @@ from ..documents.constants import (
     REFERRAL_STATUSES,
     UNIT_KINDS,
 )
-from .base import ScopedModelView, equal_filter, labelled
+from .base import ScopedModelView, equal_filter
 from .case_forms import CASE_ROLES, CHILD_INFO_ARGS, CHILD_INFO_SUB, CaseFormView
+from .formatting import labelled
 
 
 class ReferralView(CaseFormView):
