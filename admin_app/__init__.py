@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from . import auth, cli, db
 from .core import dates
+from .documents.constants import CLOSED_STEPS
 from .views import init_admin
 from .views.fields import when_input
 from .views.formatting import cn_flash, person_name
@@ -56,12 +57,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["cn_flash"] = cn_flash
     app.jinja_env.globals["when_input"] = when_input  # date/time box of hand-written forms
     app.jinja_env.globals["person_name"] = person_name  # 马晓燕, not zz_clerk
+    app.jinja_env.globals["closed_steps"] = CLOSED_STEPS  # a finished case offers no work
 
     if app.config.get("WARM_FIGURES") and not app.testing:
 
         @app.before_request
         def _start_warmer():  # on the first request: not in `flask seed` and other commands
-            from . import summaries
+            from .services import summaries
 
             summaries.start_warmer(app)
 

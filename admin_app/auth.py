@@ -8,9 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from . import audit
 from .core import clock
 from .documents import DomainError, User
+from .services import audit
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import audit
 from .documents import DomainError, User
 from .documents.constants import PROVINCE_CODE
+from .services import audit
 
 seed_cli = AppGroup("seed", help="载入种子数据 / load seed data (idempotent).")
 
@@ -71,7 +71,7 @@ def create_admin(username, display_name, password):
 @click.command("rebuild-rosters")
 def rebuild_rosters():
     """从儿童档案重建各乡镇（街道）的列表索引（异常中断或手工改库之后使用）。"""
-    from .roster import rebuild
+    from .services.roster import rebuild
 
     click.echo(f"已重建列表索引：{rebuild()} 份档案。")
 
@@ -80,7 +80,7 @@ def rebuild_rosters():
 def warm_figures():
     """Compute every township's figures for today (cron, e.g. 00:05: the first county or
     province page of the day then reads them instead of every roster)."""
-    from .summaries import refresh
+    from .services.summaries import refresh
 
     click.echo(f"已计算 {refresh()} 个乡镇（街道）的今日统计。")
 

@@ -31,7 +31,7 @@ LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_MINUTES = 15
 
 TIMEZONE = "Asia/Shanghai"
-# Compute every township's figures at start-up and daily at 00:05 (admin_app/summaries.py).
+# Compute every township's figures at start-up and daily at 00:05 (admin_app/services/summaries.py).
 WARM_FIGURES = os.environ.get("WBZ_WARM_FIGURES", "1") == "1"
 BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
 BABEL_DEFAULT_TIMEZONE = TIMEZONE

@@ -507,8 +507,8 @@ def visit_counts(rng, freqs: list[str], total: int) -> list[int]:
 
 def load_data(db, n_children: int, n_visits: int, seed: int):
     """Generate and insert everything; returns facts used by the measurements."""
-    from admin_app import roster
     from admin_app.documents import Place
+    from admin_app.services import roster
 
     places = Place._all()
     villages = sorted(
@@ -618,7 +618,7 @@ def load_data(db, n_children: int, n_visits: int, seed: int):
                 flush=True,
             )
     s = time.perf_counter()
-    for township, rows in rosters.items():  # the layout of admin_app/roster.py
+    for township, rows in rosters.items():  # the layout of admin_app/services/roster.py
         packed, visits = {}, {}
         for cid, r in rows.items():
             packed[cid] = roster._pack(
@@ -703,10 +703,11 @@ def main() -> int:
     import mongoengine
     from argon2 import PasswordHasher
 
-    from admin_app import create_app, todos
+    from admin_app import create_app
     from admin_app.db import EmbeddedServer
     from admin_app.documents import Place
     from admin_app.documents import user as user_module
+    from admin_app.services import todos
     from seed.loaders import load_places
 
     fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -866,8 +867,8 @@ def main() -> int:
 
         def save_archive():
             """What an edit writes: the version-checked archive, then its roster row."""
-            from admin_app import roster
             from admin_app.documents import Child
+            from admin_app.services import roster
 
             cid = detail_ids[next(save_cycle) % len(detail_ids)]
             with app.app_context():

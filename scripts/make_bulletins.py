@@ -16,7 +16,7 @@ chart reads top to bottom (and, inside a step, left to right) as the seed draws 
 
 Three placeholders, the same in every template: {{ station_name }} in the title (the
 registered name, 「<乡镇（街道）>未成年人保护工作站」), {{ station_address }} and
-{{ station_phone }} in the footer. Filled by admin_app/bulletins.py.
+{{ station_phone }} in the footer. Filled by admin_app/services/bulletins.py.
 
 The rules sheet is our text, drawn from the plan (三, 四(二), 四(三), 五(二)) and its
 附件2; stations cannot edit it yet. Output is byte-for-byte reproducible (fixed document

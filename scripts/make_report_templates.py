@@ -1,4 +1,4 @@
-"""Build the work-report templates (docxtpl) of admin_app/reports/.
+"""Build the work-report templates (docxtpl) of admin_app/services/reports/.
 
     .venv/bin/python scripts/make_report_templates.py [OUT_DIR]
 

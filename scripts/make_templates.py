@@ -10,7 +10,7 @@ doc_templates/case_dossier.docx (附件4 step 8 组卷归档: 未成年人保护
 
 Every field of each form appears in the seed's order and words. Values are plain
 `{{ placeholders }}` (one run each, so Word never splits them); check-box groups and
-dates arrive from admin_app/word/ as ready strings. The output is byte-for-byte
+dates arrive from admin_app/services/word/ as ready strings. The output is byte-for-byte
 reproducible: fixed document properties and fixed zip timestamps.
 """
 

@@ -4,8 +4,8 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from admin_app import progress
 from admin_app.documents import Allocation
+from admin_app.services import progress
 from tests.conftest import login_as, make_allocation, make_station, text
 
 

@@ -3,8 +3,8 @@
 import pytest
 from mongoengine.errors import OperationError
 
-from admin_app import audit
 from admin_app.documents import AuditEntry
+from admin_app.services import audit
 from tests.conftest import login_as, make_station, text
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from admin_app import word
-from admin_app.bulletins import BULLETINS, bulletin_context, render_bulletin
 from admin_app.documents import AuditEntry, Station
+from admin_app.services import word
+from admin_app.services.bulletins import BULLETINS, bulletin_context, render_bulletin
 from tests.conftest import login_as, make_station
 from tests.places import SANYING, TONGGUI, ZHANGZHENG
 

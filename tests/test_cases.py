@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from admin_app import cases, referrals
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, DomainError
 from admin_app.documents.case import Case, ChildInfo, Conference, MandatoryReport, Referral
+from admin_app.services import cases, referrals
 from tests import when
 from tests.conftest import login_as, make_user, text
 

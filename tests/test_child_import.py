@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from admin_app import archive, child_import, roster
-from admin_app.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, IdNumberIndex
+from admin_app.services import archive, child_import, roster
+from admin_app.services.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
 from admin_app.views import child_import as import_view
 from tests import when
 from tests.conftest import CHROMIUM, PASSWORD, login_as, make_user, text

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from admin_app import archive, roster, todos
 from admin_app.core import clock
 from admin_app.documents import Child, DomainError, IdNumberIndex, TransferTrace
-from admin_app.workdays import add_workdays
+from admin_app.services import archive, roster, todos
+from admin_app.services.workdays import add_workdays
 from tests import when
 from tests.conftest import login_as, make_user, text
 

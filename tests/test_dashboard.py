@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from admin_app import cases, roster
 from admin_app.core import clock
 from admin_app.documents import Child
 from admin_app.documents.case import Case, ChildInfo
+from admin_app.services import cases, roster
 from tests import when
 from tests.conftest import login_as, make_allocation, make_station, make_user, text
 from tests.places import (

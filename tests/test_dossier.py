@@ -20,7 +20,6 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from lxml import etree
 
-from admin_app import archive, cases, referrals, visits, word
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, DomainError
 from admin_app.documents.case import (
@@ -32,6 +31,7 @@ from admin_app.documents.case import (
     MandatoryReport,
     Referral,
 )
+from admin_app.services import archive, cases, referrals, visits, word
 from tests.conftest import login_as, make_user, text
 from tests.test_visits import make_child, visit_data
 from tests.test_word import SEED_LABELS

@@ -19,7 +19,6 @@ import pytest
 from docx import Document as open_docx
 from openpyxl import load_workbook
 
-from admin_app import reports, roster, word
 from admin_app.documents import (
     AuditEntry,
     Child,
@@ -32,7 +31,8 @@ from admin_app.documents import (
 )
 from admin_app.documents.case import Case, ChildInfo, Referral
 from admin_app.documents.records import CommunityActivity, HalfYearReport, PublicityEvent
-from admin_app.reports import paper
+from admin_app.services import reports, roster, word
+from admin_app.services.reports import paper
 
 from . import when
 from .conftest import login_as, make_allocation, make_station, make_user
@@ -297,7 +297,7 @@ def test_referrals_publicity_and_activities(users, township_data):
 
 
 def test_open_problems_are_the_todos(users, township_data):
-    from admin_app import todos
+    from admin_app.services import todos
 
     t = figures(users["station"])["todos"]
     for kind, n in todos.counts(users["station"]).items():

@@ -4,11 +4,11 @@ one click away, the drill-down from the province to a township, and a tidy layou
 import re
 from datetime import timedelta
 
-from admin_app import cases, progress
 from admin_app.core import clock, dates
 from admin_app.documents import AuditEntry, Child
 from admin_app.documents.case import ChildInfo
 from admin_app.documents.constants import COLLECTION_LABELS
+from admin_app.services import cases, progress
 from tests.conftest import login_as, make_allocation, make_station
 from tests.test_children import GIRL, create
 

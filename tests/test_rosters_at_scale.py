@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from bson import ObjectId
 
-from admin_app import roster, summaries, todos
 from admin_app.core import clock
 from admin_app.documents import Child, IdNumberIndex, Roster, RosterSummary
+from admin_app.services import roster, summaries, todos
 from tests import when
 from tests.conftest import login_as, make_user, text
 

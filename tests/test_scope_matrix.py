@@ -40,9 +40,7 @@ from docx import Document as Docx
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
-from admin_app import archive, cases, roster
 from admin_app.auth import PUBLIC_ENDPOINTS
-from admin_app.child_import import TEMPLATE_HEADERS, uploads_collection
 from admin_app.core import clock
 from admin_app.crypto import encrypt
 from admin_app.documents import (
@@ -77,6 +75,8 @@ from admin_app.documents.records import (
     Volunteer,
     WorkPlan,
 )
+from admin_app.services import archive, cases, roster
+from admin_app.services.child_import import TEMPLATE_HEADERS, uploads_collection
 from admin_app.views.cases import CaseView
 from tests import when
 from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
@@ -2619,9 +2619,9 @@ PUBLICITY_PHOTO_ENDPOINTS = {"publicity.attach_view", "publicity.photo_view"}
 
 @pytest.mark.parametrize("role", SCOPED_ROLES)
 def test_publicity_photos_stay_in_their_place(app, role):
-    from admin_app.attachments import store_for_record
     from admin_app.documents.attachment import Attachment
     from admin_app.documents.records import PublicityEvent
+    from admin_app.services.attachments import store_for_record
 
     owner = make_user("sy_clerk", "station", SANYING)
     event = PublicityEvent(held_on=clock.today(), kind="law_policy", location="MARK-PUB-PHOTO")

@@ -12,11 +12,11 @@ import pytest
 from docx import Document as Docx
 from openpyxl import load_workbook
 
-from admin_app import archive, cases, word, workdays
 from admin_app.core import clock, dates
 from admin_app.documents import AuditEntry, Child, DomainError, check_id_number
 from admin_app.documents.calendar import HolidayYear
 from admin_app.documents.case import Case, MandatoryReport
+from admin_app.services import archive, cases, word, workdays
 from tests import when
 from tests.conftest import login_as, make_user, text
 from tests.places import CHUNLIN, ZHANGZHENG

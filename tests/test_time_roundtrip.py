@@ -103,7 +103,7 @@ def build_children():
         visit_frequency="monthly",
         review_status="reviewed",
     )
-    from admin_app import archive, roster
+    from admin_app.services import archive, roster
 
     doc.set_place(CHUNLIN)
     doc.check()

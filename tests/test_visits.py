@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from admin_app import archive, roster, visits
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
+from admin_app.services import archive, roster, visits
 from tests import when
 from tests.conftest import login_as, make_user, text
 from tests.places import CHUNLIN, TONGGUI, TONGXI, ZHANGZHENG

@@ -16,20 +16,14 @@ import pytest
 from docx import Document as open_docx
 from lxml import etree
 
-from admin_app import word
 from admin_app.documents import User
-from admin_app.documents.case import (
-    ChildInfo,
-    HelpRequest,
-    MandatoryReport,
-    Perpetrator,
-    Referral,
-)
+from admin_app.documents.case import ChildInfo, HelpRequest, MandatoryReport, Perpetrator, Referral
 from admin_app.documents.constants import (
     ANONYMOUS_REPORTER_ROLES,
     REPORT_METHODS,
     REPORTER_IDENTITIES,
 )
+from admin_app.services import word
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "2026年11月20日下午放学后，孩子在村口被邻居拦住。\n回家后情绪低落，手臂有淤青。\n母亲联系村儿童主任。"

@@ -2,7 +2,7 @@
 
 chinese-calendar carries the arrangements it was released with (1.11: up to 2026); the
 State Council publishes each year's in the autumn before. An arrangement entered here
-governs every deadline counted in working days (admin_app/workdays.py), for the dates it
+governs every deadline counted in working days (admin_app/services/workdays.py), for the dates it
 names, in preference to the library.
 """
 

@@ -259,6 +259,7 @@ CASE_STEPS = (
     ("archived", "8 组卷归档"),
     ("consult_closed", "咨询办结"),
 )
+CLOSED_STEPS = ("archived", "consult_closed")  # a case in these is finished: nothing more is done
 HARM = (("suspected", "疑似伤害"), ("none", "无伤害"))
 RISK = (("low", "低危"), ("mid_high", "中高危"))
 INTERVENTIONS = (
@@ -337,6 +338,7 @@ REFERRAL_STATUSES = (
     ("feedback", "已反馈"),
     ("closed", "已办结"),
 )
+OPEN_REFERRAL_STATUSES = ("sent", "received")  # waiting for the unit's feedback
 REFERRAL_FEEDBACK_DAYS = 10  # our choice: feedback expected within 10 days of sending
 CONFERENCE_PARTIES = (
     ("education", "教育"),

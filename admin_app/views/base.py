@@ -32,11 +32,11 @@ from mongoengine.errors import (
 )
 from wtforms import HiddenField
 
-from .. import audit
 from ..core import dates, sheets
 from ..documents import Conflict, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE
+from ..services import audit
 from .converters import BlankChoiceConverter, tidy_strings
 from .formatting import (
     COMMON_LABELS,
@@ -522,7 +522,7 @@ class HomeView(SecureViewMixin, AdminIndexView):
         """The landing page's figures, inside the user's place, for the charts (charts.js)."""
         from flask import jsonify
 
-        from ..dashboard_data import figures
+        from ..services.dashboard_data import figures
 
         response = jsonify(figures(current_user))
         response.headers["Cache-Control"] = "no-store"  # figures about children: never cached

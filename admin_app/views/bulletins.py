@@ -8,9 +8,9 @@ from flask_admin import expose
 from flask_login import current_user
 from mongoengine.errors import ValidationError
 
-from .. import audit
-from ..bulletins import BULLETINS, file_name, render_bulletin
 from ..documents import Station
+from ..services import audit
+from ..services.bulletins import BULLETINS, file_name, render_bulletin
 from .base import SecureBaseView
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

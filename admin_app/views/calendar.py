@@ -4,8 +4,8 @@ days) from the State Council's notice; it then governs every working-day deadlin
 from flask import flash
 from flask_login import current_user
 
-from .. import archive, workdays
 from ..core import clock, dates
+from ..services import archive, workdays
 from .base import ScopedModelView
 
 SPAN_LABELS = {"name": "节日名称", "first_day": "放假开始日期", "last_day": "放假结束日期"}

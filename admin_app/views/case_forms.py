@@ -8,7 +8,6 @@ from flask_admin import expose
 from flask_login import current_user
 from wtforms import BooleanField, TextAreaField
 
-from .. import audit, cases
 from ..core import clock
 from ..documents import DomainError
 from ..documents.base import get_scoped
@@ -20,6 +19,7 @@ from ..documents.constants import (
     PLACEMENT_SERVICES,
     RELATIONS,
 )
+from ..services import audit, cases
 from .base import ScopedModelView
 from .converters import tidy_strings
 from .formatting import link
@@ -177,7 +177,7 @@ class CaseFormView(ScopedModelView):
     @expose("/word/")
     def word_view(self):
         """Download the filled official form as Word; logged."""
-        from .. import word
+        from ..services import word
 
         record = self.get_one(request.args.get("id"))
         if record is None:

@@ -8,16 +8,10 @@ from flask_admin import expose
 from flask_login import current_user
 from wtforms import TextAreaField
 
-from .. import audit, cases
 from ..core import clock, dates
 from ..documents import DomainError
 from ..documents.base import get_scoped
-from ..documents.case import (
-    ChildInfo,
-    Conference,
-    Dossier,
-    Referral,
-)
+from ..documents.case import ChildInfo, Conference, Dossier, Referral
 from ..documents.constants import (
     CASE_CHANNELS,
     CASE_CLASSES,
@@ -26,6 +20,7 @@ from ..documents.constants import (
     HARM,
     RISK,
 )
+from ..services import audit, cases
 from .base import ScopedModelView, equal_filter
 from .case_forms import (
     CASE_ROLES,

@@ -16,8 +16,12 @@ from flask import flash, jsonify, redirect, render_template, request, send_file,
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import audit
-from ..child_import import (
+from ..core import clock
+from ..core.dates import cn_date
+from ..documents import Place
+from ..documents.constants import CATEGORIES, GENDERS, VILLAGE
+from ..services import audit
+from ..services.child_import import (
     ImportFileError,
     delete_upload,
     forget_old_uploads,
@@ -28,10 +32,6 @@ from ..child_import import (
     template_workbook,
     uploads_collection,
 )
-from ..core import clock
-from ..core.dates import cn_date
-from ..documents import Place
-from ..documents.constants import CATEGORIES, GENDERS, VILLAGE
 from .base import SecureBaseView
 
 CHUNK_ROWS = 200  # rows per request of the page's script

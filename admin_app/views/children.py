@@ -1,7 +1,7 @@
 """一人一档: the child archive screens.
 
 List, search, filters, sort, paging and export read the township rosters (see
-admin_app/roster.py and views/children_list.py), never the children collection; details
+admin_app/services/roster.py and views/children_list.py), never the children collection; details
 and edit read one archive by id through the scoped base view."""
 
 import io
@@ -12,7 +12,6 @@ from flask_login import current_user
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import archive, attachments, audit, roster
 from ..core import clock
 from ..documents import DomainError, Place, mask_id, mask_phone
 from ..documents.constants import (
@@ -25,6 +24,7 @@ from ..documents.constants import (
     SCHOOL_STATUSES,
     VILLAGE,
 )
+from ..services import archive, attachments, audit, roster
 from .base import ScopedModelView
 from .children_list import (
     AGE_BANDS,
@@ -231,7 +231,7 @@ class ChildView(ScopedModelView):
             rows = flt.apply(rows, flt.clean(value))
         todo = request.args.get("todo")
         if todo:
-            from ..todos import todo_rows
+            from ..services.todos import todo_rows
 
             rows = todo_rows(rows, todo)
         if search:

@@ -9,7 +9,6 @@ from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_login import current_user
 from wtforms import SelectField
 
-from .. import roster
 from ..core import clock, dates, privacy
 from ..documents import DomainError, Place, mask_id, mask_phone
 from ..documents.constants import (
@@ -25,6 +24,7 @@ from ..documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
+from ..services import roster
 from .formatting import person_name
 
 AGE_BANDS = (
@@ -204,7 +204,7 @@ def _area_options(user) -> list[tuple[str, str]]:
 def _area_rows(user) -> list[dict]:
     """The chooser of a city or the province: each county with its 在册 children (and the
     to-do asked for), from the cached township figures."""
-    from .. import summaries
+    from ..services import summaries
 
     per_township = summaries.by_township(user)
     todo = request.args.get("todo")

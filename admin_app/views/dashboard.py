@@ -1,9 +1,9 @@
 """The landing page's figures for the user's place."""
 
-from .. import progress, todos, workdays
 from ..core import clock
-from ..dashboard_data import TODO_LABELS, figures
 from ..documents import User
+from ..services import progress, todos, workdays
+from ..services.dashboard_data import TODO_LABELS, figures
 
 __all__ = ["TODO_LABELS", "home_context"]
 

@@ -45,6 +45,6 @@ class HelpRequestView(CaseFormView):
     form_widget_args = {"account": {"rows": 6}}
 
     def word_context(self, record):
-        from .. import word
+        from ..services import word
 
         return word.help_request_context(record, current_user)

@@ -3,15 +3,11 @@
 from flask import request
 from flask_login import current_user
 
-from .. import audit, cases
 from ..core import clock
 from ..crypto import decrypt, encrypt
 from ..documents import DomainError
-from ..documents.constants import (
-    REPORT_METHODS,
-    REPORTER_IDENTITIES,
-    REPORTER_NOTE_REQUIRED,
-)
+from ..documents.constants import REPORT_METHODS, REPORTER_IDENTITIES, REPORTER_NOTE_REQUIRED
+from ..services import audit, cases
 from .base import equal_filter
 from .case_forms import (
     CHILD_INFO_SUB,
@@ -193,7 +189,7 @@ class MandatoryReportView(CaseFormView):
         return super().render(template, **kwargs)
 
     def word_context(self, record):
-        from .. import word
+        from ..services import word
 
         if not record.reporter_public and sees_reporter():
             audit.record("view", record, detail="查看匿名报告人身份（下载 Word）")

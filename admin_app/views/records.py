@@ -7,7 +7,6 @@ from flask_admin import expose
 from flask_login import current_user
 from wtforms import TextAreaField
 
-from .. import attachments, audit
 from ..core import clock
 from ..documents import DomainError
 from ..documents.constants import (
@@ -19,6 +18,7 @@ from ..documents.constants import (
     PUBLICITY_KINDS,
     REPORT_HALVES,
 )
+from ..services import attachments, audit
 from .base import ScopedModelView, equal_filter
 from .formatting import labelled
 

@@ -6,16 +6,11 @@ from flask_admin import expose
 from flask_login import current_user
 from wtforms import SelectField
 
-from .. import referrals
 from ..core import clock
 from ..documents import DomainError
-from ..documents.case import (
-    Case,
-)
-from ..documents.constants import (
-    REFERRAL_STATUSES,
-    UNIT_KINDS,
-)
+from ..documents.case import Case
+from ..documents.constants import CLOSED_STEPS, REFERRAL_STATUSES, UNIT_KINDS
+from ..services import referrals
 from .base import ScopedModelView, equal_filter
 from .case_forms import CASE_ROLES, CHILD_INFO_ARGS, CHILD_INFO_SUB, CaseFormView
 from .formatting import labelled
@@ -90,9 +85,7 @@ class ReferralView(CaseFormView):
             (str(u.pk), f"{u.name}（{dict(UNIT_KINDS).get(u.kind, '')}）")
             for u in referrals.usable_units(current_user)
         ]
-        open_cases = Case.objects.in_scope(current_user).filter(
-            step__nin=["archived", "consult_closed"]
-        )
+        open_cases = Case.objects.in_scope(current_user).filter(step__nin=list(CLOSED_STEPS))
         form.case.choices = [("", "（不关联案件）")] + [(str(c.pk), str(c)) for c in open_cases]
         return form
 
@@ -142,7 +135,7 @@ class ReferralView(CaseFormView):
             referrals.link_to_case(model, current_user)
 
     def word_context(self, record):
-        from .. import word
+        from ..services import word
 
         return word.referral_context(record, current_user)
 

@@ -12,11 +12,11 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import audit, progress, reports, word
 from ..core import clock
 from ..documents import DomainError, Place
 from ..documents.constants import PROVINCE_CODE, STATION_STAFF, SUPERVISORS
 from ..documents.records import HalfYearReport
+from ..services import audit, progress, reports, word
 from .base import SecureBaseView
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

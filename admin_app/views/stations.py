@@ -10,7 +10,6 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import audit, progress, stations
 from ..core import dates
 from ..documents import DomainError, Place, Station, station_name
 from ..documents.constants import (
@@ -25,7 +24,8 @@ from ..documents.constants import (
     TOWNSHIP,
     WALL_RULES,
 )
-from ..tables import AllocationImportError, allocation_workbook, read_allocation_table
+from ..services import audit, progress, stations
+from ..services.tables import AllocationImportError, allocation_workbook, read_allocation_table
 from .base import ScopedModelView, SecureBaseView, equal_filter
 from .places import ALL_ROLES
 

@@ -6,9 +6,9 @@ from flask_login import current_user
 from wtforms import PasswordField, SelectField
 from wtforms.validators import InputRequired, Optional
 
-from .. import audit
 from ..documents import DomainError, Place
 from ..documents.constants import LEVEL_DEPTH, ROLE_CAN_CREATE, ROLE_LEVEL, ROLES
+from ..services import audit
 from .base import ScopedModelView, equal_filter
 
 

@@ -2,7 +2,7 @@
 
 The child is always loaded through the scope (`Child.objects.in_scope(current_user)`);
 an id outside the user's place, or no id at all, is "not found". The visit book is read
-and written only by its `_id` (see admin_app/visits.py).
+and written only by its `_id` (see admin_app/services/visits.py).
 """
 
 from flask import flash, redirect, request, url_for
@@ -13,12 +13,12 @@ from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from .. import attachments, audit, visits
 from ..core import clock, dates
 from ..documents import Child, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
+from ..services import attachments, audit, visits
 from .base import SecureBaseView
 from .fields import DateInputField
 

@@ -11,10 +11,8 @@ from docx.oxml import ns as _docx_ns
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
-from ..core import dates
-from ..documents.constants import (
-    GENDERS,
-)
+from ...core import dates
+from ...documents.constants import GENDERS
 
 # docxcompose (imported by docxtpl.subdoc) rebinds "cp" in python-docx's global namespace
 # map to the custom-properties namespace, after which python-docx writes core properties
@@ -22,7 +20,7 @@ from ..documents.constants import (
 # so python-docx's own binding is put back.
 _docx_ns.nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "doc_templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "doc_templates"
 TEMPLATES = {
     "help_request": "help_request_form.docx",  # 附件5
     "mandatory_report": "mandatory_report_form.docx",  # 附件6

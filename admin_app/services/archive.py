@@ -9,9 +9,8 @@ from datetime import datetime
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from . import audit, roster
-from .core import clock, dates, privacy
-from .documents import (
+from ..core import clock, dates, privacy
+from ..documents import (
     Child,
     ChildHistory,
     DomainError,
@@ -20,7 +19,7 @@ from .documents import (
     TransferTrace,
     check_id_number,
 )
-from .documents.constants import (
+from ..documents.constants import (
     BENEFIT_STATUSES,
     BENEFITS,
     CATEGORIES,
@@ -42,6 +41,7 @@ from .documents.constants import (
     TOWNSHIP,
     VISIT_FREQUENCIES,
 )
+from . import audit, roster
 from .workdays import WorkCalendar, add_workdays
 
 FIELD_LABELS = {
@@ -391,8 +391,8 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
         trace.set_place(old_place)
         trace.save()
     roster.put(child)
+    from ..documents.visit import VisitBook
     from .attachments import move
-    from .documents.visit import VisitBook
 
     books = VisitBook._get_collection()
     books.update_one({"_id": str(child.pk)}, {"$set": {"place_path": list(child.place_path)}})
@@ -422,7 +422,7 @@ def link_case(child: Child, case_id: str, user) -> None:
     """A child first met in a case now has an archive: the case points at it (same place only)."""
     from bson import ObjectId
 
-    from .documents.case import Case
+    from ..documents.case import Case
 
     if not ObjectId.is_valid(case_id):
         return

@@ -2,9 +2,9 @@
 
 from datetime import date, datetime
 
+from ...core import clock
+from ...documents.base import DomainError
 from .. import word
-from ..core import clock
-from ..documents.base import DomainError
 
 KINDS = (("H1", "上半年"), ("H2", "下半年"), ("year", "全年"))
 KIND_LABELS = dict(KINDS)

@@ -7,25 +7,27 @@ from types import SimpleNamespace
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from .. import roster, todos, word
-from ..core import clock
-from ..documents import Child, Place, Station, TransferTrace, VisitBook, station_name
-from ..documents.base import DomainError
-from ..documents.case import Case, Referral
-from ..documents.constants import (
+from ...core import clock
+from ...documents import Child, Place, Station, TransferTrace, VisitBook, station_name
+from ...documents.base import DomainError
+from ...documents.case import Case, Referral
+from ...documents.constants import (
     ACTIVITY_PLACES,
     CASE_CLASSES,
     CASE_STEPS,
     CATEGORIES,
     CHILD_STATUSES,
+    CLOSED_STEPS,
     FIRST_VISIT_HOURS,
+    OPEN_REFERRAL_STATUSES,
     PUBLICITY_KINDS,
     RISK_LEVELS,
     SCHOOL_STATUSES,
     TOWNSHIP,
 )
-from ..documents.records import CommunityActivity, HalfYearReport, PublicityEvent, WorkPlan
-from ..documents.visit import VISIT_KINDS
+from ...documents.records import CommunityActivity, HalfYearReport, PublicityEvent, WorkPlan
+from ...documents.visit import VISIT_KINDS
+from .. import roster, todos, word
 from .periods import _aware, _day, _within, period
 
 TRAINING_KINDS = ("director_training", "volunteer_training")
@@ -178,7 +180,7 @@ def _cases(scope, p: dict) -> dict:
         )
         if _within(c.reported_at, p)
     ]
-    outcome = Counter(c.step if c.step in ("archived", "consult_closed") else "open" for c in cases)
+    outcome = Counter(c.step if c.step in CLOSED_STEPS else "open" for c in cases)
     serious = [c for c in cases if c.serious_harm]
     rule = Counter(first_visit_result(c) for c in serious)
     return {
@@ -201,7 +203,7 @@ def _referrals(scope, p: dict, today: date) -> dict:
     late = [
         r
         for r in sent
-        if r.status in ("sent", "received") and r.feedback_due and r.feedback_due < today
+        if r.status in OPEN_REFERRAL_STATUSES and r.feedback_due and r.feedback_due < today
     ]
     late_feedback = 0
     for r in feedback:

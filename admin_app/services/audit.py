@@ -5,9 +5,9 @@ from datetime import date, datetime
 from flask import has_request_context, request
 from flask_login import current_user
 
-from .core import dates
-from .documents import AuditEntry
-from .documents.constants import PROVINCE_CODE
+from ..core import dates
+from ..documents import AuditEntry
+from ..documents.constants import PROVINCE_CODE
 
 
 def _text(value) -> str:

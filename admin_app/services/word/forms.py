@@ -1,11 +1,7 @@
 """The contexts of the three official forms: 附件5, 附件6 (the reporter as the role may see
 them) and 附件7."""
 
-from ..documents.constants import (
-    ANONYMOUS_REPORTER_ROLES,
-    REPORT_METHODS,
-    REPORTER_IDENTITIES,
-)
+from ...documents.constants import ANONYMOUS_REPORTER_ROLES, REPORT_METHODS, REPORTER_IDENTITIES
 from .rendering import (
     ANONYMOUS,
     IDENTITY_LINES,
@@ -50,7 +46,7 @@ def reporter_identity(report, user) -> tuple[str, str]:
     if report.reporter_public:
         return clean(report.reporter_name), clean(report.reporter_contact)
     if user is not None and getattr(user, "role", None) in ANONYMOUS_REPORTER_ROLES:
-        from ..crypto import decrypt
+        from ...crypto import decrypt
 
         return clean(decrypt(report.reporter_name_enc)), clean(decrypt(report.reporter_contact_enc))
     return ANONYMOUS, ANONYMOUS

@@ -12,15 +12,15 @@ from datetime import date, datetime
 
 from flask import current_app, url_for
 
-from . import progress, summaries
-from .core import clock
-from .documents import Place, Station
-from .documents.constants import (
+from ..core import clock
+from ..documents import Place, Station
+from ..documents.constants import (
     BUILD_STATUSES,
     BUILT,
     CASE_CLASSES,
     CASE_STEPS,
     CATEGORIES,
+    CLOSED_STEPS,
     COUNTY,
     PROVINCE_TARGETS,
     RISK_LEVELS,
@@ -29,6 +29,7 @@ from .documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
+from . import progress, summaries
 
 TODO_LABELS = (
     ("review_overdue", "审核已超期的档案"),
@@ -38,7 +39,6 @@ TODO_LABELS = (
     ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
     ("turning_18", "90 天内年满 18 周岁"),
 )
-CLOSED_STEPS = ("archived", "consult_closed")
 ACTIVE = "active"  # 在册: the children figures count archives still on the books
 MONTHS = 12
 
@@ -95,7 +95,7 @@ def _item(key, label, count, url) -> dict:
     return {"key": key, "label": label, "count": count, "url": url}
 
 
-# ---- children, from the township figures (admin_app/summaries.py) ----
+# ---- children, from the township figures (admin_app/services/summaries.py) ----
 def _children(user, fig: dict) -> dict:
     def series(field: str, choices) -> list[dict]:
         counter = fig.get(field) or {}
@@ -168,7 +168,7 @@ def _local(value: datetime) -> datetime:
 
 
 def _cases(user, today: date) -> tuple[dict | None, list]:
-    from .documents.case import Case
+    from ..documents.case import Case
 
     if list_url(user, "cases") is None:
         return None, []

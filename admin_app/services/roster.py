@@ -17,8 +17,8 @@ from collections import OrderedDict
 from datetime import date
 from uuid import uuid4
 
-from .documents import Child, Place, Roster, RosterSummary
-from .documents.constants import TOWNSHIP, VILLAGE
+from ..documents import Child, Place, Roster, RosterSummary
+from ..documents.constants import TOWNSHIP, VILLAGE
 
 
 def row_of(child: Child) -> dict:
@@ -56,7 +56,7 @@ def _visit_text(next_visit: date | str | None, last_visit: date | str | None) ->
 
 
 def _touch(townships) -> None:
-    """Tell the cached township figures (admin_app/summaries.py) that these rosters changed.
+    """Tell the cached township figures (admin_app/services/summaries.py) that these rosters changed.
     Called after the roster write, never before: a reader that saw the old stamp then
     recomputes on its next read."""
     coll = RosterSummary._get_collection()

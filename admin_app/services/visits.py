@@ -10,11 +10,11 @@ from uuid import uuid4
 
 from mongoengine.errors import ValidationError
 
+from ..core import clock, dates, periods
+from ..documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
+from ..documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
+from ..documents.visit import VISIT_KINDS
 from . import archive, attachments, audit, roster
-from .core import clock, dates, periods
-from .documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
-from .documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
-from .documents.visit import VISIT_KINDS
 from .visits_book import visit_dates
 
 KIND_LABELS = dict(VISIT_KINDS)

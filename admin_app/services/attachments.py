@@ -5,10 +5,10 @@ import hashlib
 from bson import ObjectId
 from bson.errors import InvalidId
 
+from ..documents import Child, DomainError
+from ..documents.attachment import Attachment
+from ..documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
 from . import archive, audit
-from .documents import Child, DomainError
-from .documents.attachment import Attachment
-from .documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
 
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -37,12 +37,10 @@ def check_upload(filename: str, data: bytes) -> tuple[str, str]:
     return kind, name or f"附件{ATTACHMENT_TYPES[kind]}"
 
 
-def store_for_record(record, filename: str, data: bytes, user, note: str = "") -> Attachment:
-    """A photo on a work record (e.g. a publicity event): same checks, the record's scope."""
+def _saved(filename: str, data: bytes, user, note: str, **owner) -> Attachment:
+    """One checked upload stored for its owner (an archive, a visit or a work record)."""
     kind, name = check_upload(filename, data)
     att = Attachment(
-        record=f"{record._get_collection_name()}:{record.pk}",
-        place_path=list(record.place_path),
         filename=name,
         content_type=kind,
         size=len(data),
@@ -50,8 +48,23 @@ def store_for_record(record, filename: str, data: bytes, user, note: str = "") -
         data=data,
         note=(note or "")[:200],
         uploaded_by=user.username,
+        **owner,
     )
     att.save()
+    return att
+
+
+def store_for_record(record, filename: str, data: bytes, user, note: str = "") -> Attachment:
+    """A photo on a work record (e.g. a publicity event): same checks, the record's scope."""
+    att = _saved(
+        filename,
+        data,
+        user,
+        note,
+        record=f"{record._get_collection_name()}:{record.pk}",
+        place_path=list(record.place_path),
+    )
+    name = att.filename
     type(record)._get_collection().update_one(
         {"_id": record.pk}, {"$push": {"photo_ids": str(att.pk)}}
     )
@@ -64,20 +77,16 @@ def store(
     child: Child, filename: str, data: bytes, user, visit: str | None = None, note: str = ""
 ) -> Attachment:
     """Check and save one upload for an archive (optionally a visit of it)."""
-    kind, name = check_upload(filename, data)
-    att = Attachment(
+    att = _saved(
+        filename,
+        data,
+        user,
+        note,
         child=str(child.pk),
         visit=visit,
         place_path=list(child.place_path),
-        filename=name,
-        content_type=kind,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        note=(note or "")[:200],
-        uploaded_by=user.username,
     )
-    att.save()
+    name = att.filename
     if visit is None:
         Child._get_collection().update_one({"_id": child.pk}, {"$push": {"photo_ids": str(att.pk)}})
         child.photo_ids = [*(child.photo_ids or []), str(att.pk)]

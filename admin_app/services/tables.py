@@ -6,8 +6,8 @@ import io
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from .documents import Allocation, DomainError, Place
-from .documents.constants import MAX_TARGET
+from ..documents import Allocation, DomainError, Place
+from ..documents.constants import MAX_TARGET
 
 HEADERS = (
     "县区代码",

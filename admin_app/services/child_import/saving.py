@@ -3,8 +3,8 @@
 from flask import current_app, has_app_context
 from mongoengine.errors import NotUniqueError, ValidationError
 
+from ...documents import Child, DomainError
 from .. import archive, audit, roster
-from ..documents import Child, DomainError
 from .columns import RowResult
 
 

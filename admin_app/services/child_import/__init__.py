@@ -5,7 +5,7 @@ are mapped back to the stored values, dates read in the usual Chinese spellings,
 village must lie inside the user's place, the archive's own rules (`Child.check`) run,
 and a 身份证 number may appear only once in the file and must not be archived already.
 `save_rows()` then saves the valid rows through the same path as the archive screen
-(admin_app/archive.py: prepare → validate → save → audit → after_save).
+(admin_app/services/archive.py: prepare → validate → save → audit → after_save).
 
 - `columns`: the 台账's columns, their labels back to stored values, cells
 - `reading`: the file (xlsx or CSV) as rows under a header

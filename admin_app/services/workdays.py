@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from .documents.calendar import HolidayYear
+from ..documents.calendar import HolidayYear
 
 
 @dataclass(frozen=True)

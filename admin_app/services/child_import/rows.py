@@ -2,9 +2,9 @@
 
 from mongoengine.errors import ValidationError
 
+from ...documents import Child, DomainError, Guardian, IdNumberIndex
+from ...documents.child import check_id_number
 from .. import archive
-from ..documents import Child, DomainError, Guardian, IdNumberIndex
-from ..documents.child import check_id_number
 from .columns import (
     CATEGORY_SEPARATORS,
     ID_SHAPE,

@@ -11,17 +11,19 @@ from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 from pymongo import ReturnDocument
 
-from . import audit
-from .core import clock, dates
-from .documents import Conflict, DomainError, Place
-from .documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
-from .documents.constants import (
+from ..core import clock, dates
+from ..documents import Conflict, DomainError, Place
+from ..documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
+from ..documents.constants import (
     CASE_STEPS,
+    CLOSED_STEPS,
     CONSULT_CLASSES,
     FIRST_VISIT_HOURS,
+    OPEN_REFERRAL_STATUSES,
     TOWNSHIP,
     VILLAGE,
 )
+from . import audit
 
 STEP_LABELS = dict(CASE_STEPS)
 CASE_CONFLICT = "该案件已被他人更新，请核对后重新提交。"
@@ -37,7 +39,6 @@ NEXT = {
     "archived": (),
     "consult_closed": (),
 }
-OPEN_REFERRAL_STATUSES = ("sent", "received")
 
 
 def allowed_next(case: Case) -> tuple[str, ...]:
@@ -227,7 +228,7 @@ def guard_archive(case: Case) -> None:
 
 
 def _refuse_if_closed(case: Case) -> None:
-    if case.step in ("archived", "consult_closed"):
+    if case.step in CLOSED_STEPS:
         raise DomainError("案件已办结归档，不能再修改。")
 
 

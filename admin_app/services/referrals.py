@@ -5,11 +5,16 @@ from datetime import timedelta
 from bson import ObjectId
 from mongoengine import Q
 
+from ..core import clock
+from ..documents import DomainError
+from ..documents.case import Case, ReceivingUnit, Referral
+from ..documents.constants import (
+    CLOSED_STEPS,
+    OPEN_REFERRAL_STATUSES,
+    REFERRAL_FEEDBACK_DAYS,
+    REFERRAL_STATUSES,
+)
 from . import audit
-from .core import clock
-from .documents import DomainError
-from .documents.case import Case, ReceivingUnit, Referral
-from .documents.constants import REFERRAL_FEEDBACK_DAYS, REFERRAL_STATUSES
 
 STATUS_LABELS = dict(REFERRAL_STATUSES)
 ORDER = [s for s, _ in REFERRAL_STATUSES]
@@ -37,7 +42,7 @@ def case_in_scope(case_id: str | None, user) -> Case | None:
     )
     if case is None or not case.in_scope_of(user):
         raise DomainError("关联的案件不存在或不在您的管辖范围内。", "case")
-    if case.step in ("archived", "consult_closed"):
+    if case.step in CLOSED_STEPS:
         raise DomainError("该案件已办结，不能再转介。", "case")
     return case
 
@@ -85,7 +90,7 @@ def late(user, today=None) -> list[Referral]:
     today = today or clock.today()
     return [
         r
-        for r in Referral.objects.in_scope(user).filter(status__in=["sent", "received"])
+        for r in Referral.objects.in_scope(user).filter(status__in=OPEN_REFERRAL_STATUSES)
         if r.feedback_due and r.feedback_due < today
     ]
 

@@ -6,8 +6,8 @@ from io import BytesIO
 
 from docxtpl import DocxTemplate
 
-from ..core import clock
-from ..documents.constants import (
+from ...core import clock
+from ...documents.constants import (
     CASE_CHANNELS,
     CASE_CLASSES,
     CASE_STEPS,
@@ -62,7 +62,7 @@ VISIT_FINDINGS = (
 
 def station_of(case) -> str:
     """「<township>未成年人保护工作站」: the station of the township the case belongs to."""
-    from ..documents import Place, station_name
+    from ...documents import Place, station_name
 
     for key in reversed(case.place_path or []):
         info = Place.info(key)
@@ -124,7 +124,7 @@ def _conference_row(conference) -> dict:
 
 
 def _visit_row(visit) -> dict:
-    from ..documents.visit import VISIT_KINDS
+    from ...documents.visit import VISIT_KINDS
 
     findings = [
         f"{label}：{clean(getattr(visit, name))}"
@@ -149,7 +149,7 @@ def _visit_row(visit) -> dict:
 
 def case_visits(case) -> list:
     """The linked child's visits made while the case was open (reported day to archive day)."""
-    from ..documents.visit import VisitBook
+    from ...documents.visit import VisitBook
 
     child = getattr(case.child_info, "child", None) if case.child_info else None
     if not child:
@@ -197,7 +197,7 @@ def dossier_context(case) -> dict:
     Written for no one in particular (the stored file is read by every role that may see
     the case), so an anonymous reporter is always 匿名.
     """
-    from ..documents.case import HelpRequest, MandatoryReport, Referral
+    from ...documents.case import HelpRequest, MandatoryReport, Referral
 
     archived = next((e for e in reversed(case.events or []) if e.step == "archived"), None)
     opened_on = cn_day(case.created_at or case.reported_at)

@@ -9,12 +9,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .. import progress, summaries, word
-from ..core import clock
-from ..documents import Place, Station
-from ..documents.base import DomainError
-from ..documents.case import Case
-from ..documents.constants import (
+from ...core import clock
+from ...documents import Place, Station
+from ...documents.base import DomainError
+from ...documents.case import Case
+from ...documents.constants import (
     ACCEPTANCE_RESULTS,
     BUILD_STATUSES,
     BUILT,
@@ -23,7 +22,8 @@ from ..documents.constants import (
     STAFF_ROLES,
     TOWNSHIP,
 )
-from ..documents.records import HalfYearReport
+from ...documents.records import HalfYearReport
+from .. import progress, summaries, word
 from .paper import _BOX, TEMPLATES, _body_row, _header, _sheet_title, paragraphs
 from .periods import FIRST_YEAR, _day
 

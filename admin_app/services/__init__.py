@@ -1,0 +1,1 @@
+"""The rules that span records: what the screens call, between views/ and documents/."""
