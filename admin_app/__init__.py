@@ -13,6 +13,7 @@ from .documents.constants import CLOSED_STEPS
 from .views import init_admin
 from .views.fields import when_input
 from .views.formatting import cn_flash, person_name
+from .views.permissions import may
 
 csrf = CSRFProtect()
 
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["when_input"] = when_input  # date/time box of hand-written forms
     app.jinja_env.globals["person_name"] = person_name  # 马晓燕, not zz_clerk
     app.jinja_env.globals["closed_steps"] = CLOSED_STEPS  # a finished case offers no work
+    app.jinja_env.globals["may"] = may  # who may do what (views/permissions.py)
 
     if app.config.get("WARM_FIGURES") and not app.testing:
 

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from .core import clock
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Database: a MongoDB URI when given, else the embedded FerretDB server below.
@@ -30,7 +32,7 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_MINUTES = 15
 
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = clock.TZ.key  # the one time zone of the product (core/clock.py)
 # Compute every township's figures at start-up and daily at 00:05 (admin_app/services/summaries.py).
 WARM_FIGURES = os.environ.get("WBZ_WARM_FIGURES", "1") == "1"
 BABEL_DEFAULT_LOCALE = "zh_Hans_CN"

@@ -40,7 +40,7 @@ def test_village_director_creates_and_supervisor_reviews(browser):
         log_in(page, "zz_supervisor")
         expect(page.locator("#todo-review .badge")).to_have_text("1")
         page.click("#todo-review")
-        expect(page.locator("#todo-banner")).to_contain_text("待审核的档案")
+        expect(page.locator("#todo-banner")).to_contain_text("待督导员审核的档案")
         page.locator("table.model-list tbody tr", has_text="马小花").locator(
             "a.icon", has=page.locator(".fa-eye")
         ).click()

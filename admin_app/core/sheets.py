@@ -1,4 +1,5 @@
-"""Spreadsheets going out: one way to write a table as .xlsx and as CSV.
+"""Spreadsheets in and out: one way to read an uploaded .xlsx or CSV as rows, and one way
+to write a table as .xlsx and as CSV.
 
 Columns wide enough for Chinese (a CJK character is two columns wide), the header row
 bold and frozen, numbers kept as numbers, text cleaned of characters a workbook cannot
@@ -8,12 +9,15 @@ hold, and no cell that a spreadsheet would run as a formula.
 import csv
 import io
 import unicodedata
+import warnings
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from . import text
+from .errors import DomainError
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # its media type
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 
@@ -73,3 +77,57 @@ def csv_bytes(headers: list[str], rows) -> bytes:
 def _sheet_title(title: str) -> str:
     cleaned = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")
     return (cleaned or "数据")[:31]
+
+
+# ---- reading an upload ----
+MAX_COLUMNS = 60  # columns read per row; a 台账 has about 20
+BLANK_TAIL = 1000  # this many blank rows in a row end the table (Excel keeps formatted blanks)
+_BROKEN_XLSX = "无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"
+
+
+def read_rows(filename: str, data: bytes) -> list[list]:
+    """The rows of the first sheet of an uploaded .xlsx, or of a CSV in UTF-8 or GBK,
+    blank tails cut. A file that cannot be read raises DomainError saying why, in Chinese."""
+    name = (filename or "").lower().strip()
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if name.endswith(".csv"):
+        try:
+            return [r[:MAX_COLUMNS] for r in csv.reader(io.StringIO(_decode_csv(data)))]
+        except csv.Error as exc:
+            raise DomainError("CSV 文件格式有误，无法读取。") from exc
+    if name.endswith(".xls"):
+        raise DomainError(
+            "只支持 .xlsx 或 .csv 文件；旧版 .xls 文件请在 Excel 中“另存为” .xlsx 后再导入。"
+        )
+    raise DomainError("只支持 .xlsx 或 .csv 文件。")
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise DomainError(_BROKEN_XLSX) from exc
+    try:
+        rows, blank = [], 0
+        for row in wb.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            rows.append(list(row))
+            blank = 0 if any(c is not None and str(c).strip() for c in row) else blank + 1
+            if blank >= BLANK_TAIL:
+                break
+        return rows
+    except Exception as exc:
+        raise DomainError(_BROKEN_XLSX) from exc
+    finally:
+        wb.close()
+
+
+def _decode_csv(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise DomainError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。")

@@ -418,3 +418,17 @@ COLLECTION_LABELS = (
     ("roster_summaries", "乡镇统计"),
     ("audit_log", "审计日志"),
 )
+
+# ---- to-dos: what is waiting, one label each wherever it is shown (landing page, list
+# banners, reports) ----
+TODOS = (
+    ("review_overdue", "审核已超期的档案"),
+    ("review", "待督导员审核的档案"),
+    ("visit_overdue", "计划走访已逾期"),
+    ("visit_soon", "7 天内应走访"),
+    ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
+    ("turning_18", "90 天内年满 18 周岁"),
+    ("first_visit_overdue", "严重侵害案件 24 小时首次家访已超时"),
+    ("late_referrals", "转介反馈已逾期"),
+)
+ARCHIVE_TODOS = TODOS[:6]  # the to-dos about archives: each a filter of the children list

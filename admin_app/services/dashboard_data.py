@@ -15,6 +15,7 @@ from flask import current_app, url_for
 from ..core import clock
 from ..documents import Place, Station
 from ..documents.constants import (
+    ARCHIVE_TODOS,
     BUILD_STATUSES,
     BUILT,
     CASE_CLASSES,
@@ -31,14 +32,7 @@ from ..documents.constants import (
 )
 from . import progress, summaries
 
-TODO_LABELS = (
-    ("review_overdue", "审核已超期的档案"),
-    ("review", "待督导员审核的档案"),
-    ("visit_overdue", "计划走访已逾期"),
-    ("visit_soon", "7 天内应走访"),
-    ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
-    ("turning_18", "90 天内年满 18 周岁"),
-)
+TODO_LABELS = ARCHIVE_TODOS
 ACTIVE = "active"  # 在册: the children figures count archives still on the books
 MONTHS = 12
 

@@ -1,11 +1,11 @@
 """Excel/CSV in and out of the allocation table (附件1)."""
 
-import csv
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from ..core import sheets
 from ..documents import Allocation, DomainError, Place
 from ..documents.constants import MAX_TARGET
 
@@ -68,26 +68,10 @@ def allocation_workbook(allocations) -> bytes:
 
 
 def _rows_from(filename: str, data: bytes) -> list[list]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise AllocationImportError(
-                ["无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"]
-            ) from exc
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    if name.endswith(".csv"):
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise AllocationImportError(["无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。"])
-        return [list(r) for r in csv.reader(io.StringIO(text))]
-    raise AllocationImportError(["只支持 .xlsx 或 .csv 文件。"])
+    try:
+        return sheets.read_rows(filename, data)
+    except DomainError as exc:
+        raise AllocationImportError([exc.message]) from exc
 
 
 def _int(value, label: str, line: int, errors: list[str]):

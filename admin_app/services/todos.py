@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from ..core import clock, periods
-from ..documents.constants import FREQUENCY_PERIODS
+from ..documents.constants import ARCHIVE_TODOS, FREQUENCY_PERIODS
 
 
 def _d(value):
@@ -43,14 +43,7 @@ def todo_rows(rows: list[dict], kind: str, today: date | None = None) -> list[di
     return []
 
 
-KINDS = (
-    "review",
-    "review_overdue",
-    "visit_overdue",
-    "visit_soon",
-    "turning_18",
-    "high_risk_unvisited",
-)
+KINDS = tuple(kind for kind, _ in ARCHIVE_TODOS)
 
 
 def counts(user, today: date | None = None) -> dict[str, int]:

@@ -16,12 +16,12 @@ from ..documents.records import (
     WorkPlan,
 )
 from .audit_log import AuditView
-from .base import HomeView
 from .bulletins import BulletinView
 from .calendar import HolidayYearView
 from .cases import CaseView
 from .child_import import ChildImportView
 from .children import ChildView
+from .dashboard import HomeView
 from .help_requests import HelpRequestView
 from .mandatory_reports import MandatoryReportView
 from .places import PlaceView

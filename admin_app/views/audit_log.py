@@ -7,11 +7,11 @@ from ..documents import AUDIT_ACTIONS, AuditEntry  # noqa: F401
 from ..documents.constants import COLLECTION_LABELS, ROLES
 from .base import ScopedModelView, equal_filter
 from .formatting import person_name
+from .permissions import SCREENS
 
 
 class AuditView(ScopedModelView):
-    roles = ("province", "city", "county", "station")
-    edit_roles = ()
+    roles, edit_roles, create_roles, delete_roles = SCREENS["audit"]
     can_view_details = True
     column_list = (
         "at",

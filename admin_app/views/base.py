@@ -5,18 +5,15 @@ bulk action and single-record lookup (Flask-Admin's mongoengine backend routes
 details, edit, delete and actions through `get_one()` / `get_query()`) to records whose
 `place_path` holds the user's place."""
 
-import io
-from collections import Counter
 from datetime import date, datetime
 
 from bson.errors import InvalidId
 from bson.regex import Regex
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
-from flask_admin import AdminIndexView, BaseView, expose
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
-from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import (
     EditRowAction,
     EndpointLinkRowAction,  # noqa: F401 - for subclasses
@@ -32,12 +29,12 @@ from mongoengine.errors import (
 )
 from wtforms import HiddenField
 
-from ..core import dates, sheets
 from ..documents import Conflict, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE
 from ..services import audit
 from .converters import BlankChoiceConverter, tidy_strings
+from .exports import ExportMixin
 from .formatting import (
     COMMON_LABELS,
     _bool_formatter,
@@ -56,7 +53,6 @@ SERVER_FIELDS = (
     "created_by",
     "updated_by",
 )
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONFLICT_MESSAGE = (
     "保存失败：该记录已被他人修改。请刷新页面查看最新内容后再修改（您填写的内容仍保留在下方）。"
 )
@@ -98,7 +94,7 @@ class SecureBaseView(SecureViewMixin, BaseView):
     """A plain (non-model) admin page behind the same role checks."""
 
 
-class ScopedModelView(SecureViewMixin, ModelView):
+class ScopedModelView(SecureViewMixin, ExportMixin, ModelView):
     """Every model screen. Subclasses set `roles`, `edit_roles` and columns."""
 
     edit_roles: tuple[str, ...] = ()  # may create, edit and delete
@@ -435,58 +431,6 @@ class ScopedModelView(SecureViewMixin, ModelView):
             audit.record("view", kwargs["model"])
         return super().render(template, **kwargs)
 
-    # ---- export: a sheet named after the list, logged where the records belong ----
-    @expose("/export/<export_type>/")
-    def export(self, export_type):
-        return_url = get_redirect_target() or self.get_url(".index_view")
-        if not self.can_export or export_type not in self.export_types:
-            flash("不能以该格式导出。", "danger")
-            return redirect(return_url)
-        _count, data = self._export_data()
-        rows = list(data)
-        self._log_export(rows, export_type)
-        headers = [str(c[1]) for c in self._export_columns]
-        values = [[self.get_export_value(r, c[0]) for c in self._export_columns] for r in rows]
-        if export_type == "csv":
-            body, mimetype = sheets.csv_bytes(headers, values), "text/csv; charset=utf-8"
-        else:
-            body, mimetype = sheets.xlsx(self.name, headers, values), XLSX
-        return send_file(
-            io.BytesIO(body),
-            mimetype=mimetype,
-            as_attachment=True,
-            download_name=f"{self.name}_{dates.stamp()}.{export_type}",
-        )
-
-    def _log_export(self, rows, export_type: str) -> None:
-        """One audit entry per place whose records left, at that place (down to the
-        township), so the county sees that the province exported its children."""
-        query = request.query_string.decode()[:300]
-        detail = f"{self.name} 导出 {export_type}，共 {len(rows)} 条 {query}".strip()
-        depth = max(4, len(getattr(current_user, "place_path", None) or []))
-        counts: Counter = Counter()
-        for row in rows:
-            path = self._row_place_path(row)
-            if path:
-                counts[tuple(path[:depth])] += 1
-        if not counts:
-            audit.record("export", None, detail=detail)
-            return
-        for path, n in counts.items():
-            audit.record(
-                "export", None, detail=f"{detail}（其中本地区 {n} 条）", place_path=list(path)
-            )
-
-    @staticmethod
-    def _row_place_path(row) -> list[str]:
-        from ..documents import Place
-
-        path = getattr(row, "place_path", None)
-        if path:
-            return list(path)
-        key = getattr(row, "village", None) or getattr(row, "place", None)
-        return Place.path_of(key) if key else []
-
     def handle_view_exception(self, exc):
         if isinstance(exc, DomainError):
             flash(exc.message, "danger")
@@ -501,29 +445,3 @@ def equal_filter(column: str, label: str, options=None):
 
 def _escape_regex(term: str) -> str:
     return "".join("\\" + c if c in r".^$*+?{}[]\|()" else c for c in term)
-
-
-class HomeView(SecureViewMixin, AdminIndexView):
-    """The landing page: the user's place and figures (dashboards come with the work records)."""
-
-    roles = ("province", "city", "county", "station", "social_worker", "village")
-
-    def is_visible(self):
-        return True
-
-    @expose("/")
-    def index(self):
-        from .dashboard import home_context
-
-        return self.render("admin/home.html", **home_context(current_user))
-
-    @expose("/api/figures.json")
-    def figures_json(self):
-        """The landing page's figures, inside the user's place, for the charts (charts.js)."""
-        from flask import jsonify
-
-        from ..services.dashboard_data import figures
-
-        response = jsonify(figures(current_user))
-        response.headers["Cache-Control"] = "no-store"  # figures about children: never cached
-        return response

@@ -12,13 +12,14 @@ from ..documents import Station
 from ..services import audit
 from ..services.bulletins import BULLETINS, file_name, render_bulletin
 from .base import SecureBaseView
+from .permissions import SCREENS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PICKERS = ("county", "city", "province")  # choose one of the stations inside their place
 
 
 class BulletinView(SecureBaseView):
-    roles = ("station", "social_worker", "county", "city", "province")
+    roles = SCREENS["bulletins"].see
 
     def _stations(self):
         return Station.objects.in_scope(current_user)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..core import clock, dates
 from ..services import archive, workdays
 from .base import ScopedModelView
+from .permissions import SCREENS
 
 SPAN_LABELS = {"name": "节日名称", "first_day": "放假开始日期", "last_day": "放假结束日期"}
 MAKE_UP_LABELS = {"day": "调休上班日期", "note": "说明（如：春节调休）"}
@@ -26,8 +27,7 @@ def _make_up(view, context, model, name) -> str:
 
 
 class HolidayYearView(ScopedModelView):
-    roles = ("province",)
-    edit_roles = ("province",)
+    roles, edit_roles, create_roles, delete_roles = SCREENS["holiday_years"]
     object_id_converter = int
     column_list = ("id", "holidays", "workdays", "source", "updated_by", "updated_at")
     column_details_list = column_list

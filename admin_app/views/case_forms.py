@@ -23,9 +23,8 @@ from ..services import audit, cases
 from .base import ScopedModelView
 from .converters import tidy_strings
 from .formatting import link
+from .permissions import SCREENS
 
-CASE_ROLES = ("province", "city", "county", "station", "social_worker")
-CASE_WORKERS = ("station", "social_worker")
 CHILD_INFO_ARGS = {
     "name": {"label": "姓名"},
     "gender": {"label": "性别"},
@@ -129,9 +128,7 @@ class CaseFormView(ScopedModelView):
         "serious_harm": BooleanField("属于严重家庭暴力或不法侵害（24 小时内完成首次家访）"),
     }
 
-    roles = CASE_ROLES
-    edit_roles = CASE_WORKERS
-    delete_roles = ()
+    roles, edit_roles, create_roles, delete_roles = SCREENS["case_forms"]
     audit_views = True
     word_template = ""
     column_formatters = {"child_info": _child_name, "case": _case_link}

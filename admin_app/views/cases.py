@@ -23,23 +23,19 @@ from ..documents.constants import (
 from ..services import audit, cases
 from .base import ScopedModelView, equal_filter
 from .case_forms import (
-    CASE_ROLES,
-    CASE_WORKERS,
     CHILD_INFO_SUB,
     WHAT_IS_DONE,
     _child_name,
     child_info_of,
 )
 from .formatting import labelled
+from .permissions import CASE_WORKERS, SCREENS
 
 
 class CaseView(ScopedModelView):
     """案件: opened from a form or directly; moved only along the flowchart."""
 
-    roles = CASE_ROLES
-    edit_roles = ()
-    create_roles = CASE_WORKERS
-    delete_roles = ()
+    roles, edit_roles, create_roles, delete_roles = SCREENS["cases"]
     audit_views = True
     details_template = "admin/case_details.html"
     column_list = (

@@ -16,7 +16,7 @@ from flask import flash, jsonify, redirect, render_template, request, send_file,
 from flask_admin import expose
 from flask_login import current_user
 
-from ..core import clock
+from ..core import clock, sheets
 from ..core.dates import cn_date
 from ..documents import Place
 from ..documents.constants import CATEGORIES, GENDERS, VILLAGE
@@ -33,6 +33,7 @@ from ..services.child_import import (
     uploads_collection,
 )
 from .base import SecureBaseView
+from .permissions import SCREENS
 
 CHUNK_ROWS = 200  # rows per request of the page's script
 STEP_ROWS = 20  # rows claimed at a time
@@ -77,7 +78,7 @@ def _preview_row(r) -> dict:
 
 
 class ChildImportView(SecureBaseView):
-    roles = ("station", "social_worker", "village")
+    roles = SCREENS["child_import"].see
 
     def is_visible(self):
         return False  # linked from the children list
@@ -127,7 +128,7 @@ class ChildImportView(SecureBaseView):
         data = template_workbook(_villages(current_user))
         return send_file(
             io.BytesIO(data),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mimetype=sheets.XLSX,
             as_attachment=True,
             download_name="儿童台账导入模板.xlsx",
         )

@@ -44,12 +44,11 @@ from .children_list import (
     sees_full_identity,
 )
 from .converters import tidy_strings
+from .permissions import SCREENS
 
 
 class ChildView(ScopedModelView):
-    roles = ("province", "city", "county", "station", "social_worker", "village")
-    edit_roles = ("station", "social_worker", "village")
-    delete_roles = ()
+    roles, edit_roles, create_roles, delete_roles = SCREENS["children"]
     audit_views = True
     details_template = "admin/child_details.html"
     list_template = "admin/child_list.html"

@@ -12,6 +12,7 @@ from wtforms import SelectField
 from ..core import clock, dates, privacy
 from ..documents import DomainError, Place, mask_id, mask_phone
 from ..documents.constants import (
+    ARCHIVE_TODOS,
     CATEGORIES,
     CHILD_STATUSES,
     CITY,
@@ -160,14 +161,7 @@ LIST_FORMATTERS = {
     "director": lambda v, c, m, n: person_name(m.director),
     "township": lambda v, c, m, n: Place.name_of(getattr(m, "township", None)),
 }
-TODO_FILTERS = {
-    "review": "待审核的档案",
-    "review_overdue": "审核已超期的档案",
-    "visit_overdue": "计划走访已逾期",
-    "visit_soon": "7 天内应走访",
-    "turning_18": "90 天内年满 18 周岁",
-    "high_risk_unvisited": "高风险且超过走访周期未走访",
-}
+TODO_FILTERS = dict(ARCHIVE_TODOS)
 
 
 # ---- the area a county, city or province lists (?area=<place key inside their place>) ----

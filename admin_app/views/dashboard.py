@@ -1,11 +1,15 @@
 """The landing page's figures for the user's place."""
 
+from flask import jsonify
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+
 from ..core import clock
 from ..documents import User
 from ..services import progress, todos, workdays
-from ..services.dashboard_data import TODO_LABELS, figures
-
-__all__ = ["TODO_LABELS", "home_context"]
+from ..services.dashboard_data import figures
+from .base import SecureViewMixin
+from .permissions import SCREENS
 
 
 def home_context(user) -> dict:
@@ -32,3 +36,23 @@ def home_context(user) -> dict:
     if user.role == "province":
         ctx["holidays_missing"] = workdays.next_year_missing(clock.today())
     return ctx
+
+
+class HomeView(SecureViewMixin, AdminIndexView):
+    """The landing page: the user's place and figures (dashboards come with the work records)."""
+
+    roles = SCREENS["home"].see
+
+    def is_visible(self):
+        return True
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/home.html", **home_context(current_user))
+
+    @expose("/api/figures.json")
+    def figures_json(self):
+        """The landing page's figures, inside the user's place, for the charts (charts.js)."""
+        response = jsonify(figures(current_user))
+        response.headers["Cache-Control"] = "no-store"  # figures about children: never cached
+        return response

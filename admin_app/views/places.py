@@ -6,8 +6,7 @@ from ..core.dates import cn_date
 from ..documents import Place, Station, station_name
 from ..documents.constants import PLACE_LEVELS, TOWNSHIP
 from .base import ScopedModelView, equal_filter
-
-ALL_ROLES = ("province", "city", "county", "station", "social_worker", "village")
+from .permissions import SCREENS
 
 
 def _former(view, context, model, name):
@@ -17,10 +16,7 @@ def _former(view, context, model, name):
 
 
 class PlaceView(ScopedModelView):
-    roles = ALL_ROLES
-    edit_roles = ("province",)
-    create_roles = ()
-    delete_roles = ()
+    roles, edit_roles, create_roles, delete_roles = SCREENS["places"]
     can_view_details = False
     column_list = ("code", "name", "kind", "level", "parent", "former")
     column_labels = {

@@ -21,6 +21,7 @@ from ..documents.constants import (
 from ..services import attachments, audit
 from .base import ScopedModelView, equal_filter
 from .formatting import labelled
+from .permissions import SCREENS
 
 PAST_DATES = ("held_on", "registered_on", "trained_on", "reported_on", "joined_on")
 LONG_TEXT = (
@@ -39,8 +40,7 @@ LONG_TEXT = (
 class RecordView(ScopedModelView):
     """A station keeps its records; county, city and province read them."""
 
-    roles = ("province", "city", "county", "station", "social_worker")
-    edit_roles = ("station", "social_worker")
+    roles, edit_roles, create_roles, delete_roles = SCREENS["records"]
     form_overrides = {name: TextAreaField for name in LONG_TEXT}
 
     def check_model(self, form, model, is_created):

@@ -12,8 +12,9 @@ from ..documents.case import Case
 from ..documents.constants import CLOSED_STEPS, REFERRAL_STATUSES, UNIT_KINDS
 from ..services import referrals
 from .base import ScopedModelView, equal_filter
-from .case_forms import CASE_ROLES, CHILD_INFO_ARGS, CHILD_INFO_SUB, CaseFormView
+from .case_forms import CHILD_INFO_ARGS, CHILD_INFO_SUB, CaseFormView
 from .formatting import labelled
+from .permissions import SCREENS
 
 
 class ReferralView(CaseFormView):
@@ -164,8 +165,7 @@ class ReferralView(CaseFormView):
 class ReceivingUnitView(ScopedModelView):
     """转介接收单位名录: county and stations keep the units they refer to."""
 
-    roles = CASE_ROLES
-    edit_roles = ("province", "county", "station")
+    roles, edit_roles, create_roles, delete_roles = SCREENS["receiving_units"]
     column_list = ("name", "kind", "address", "contact_name", "contact_phone", "active")
     column_labels = {
         "name": "单位名称",

@@ -12,15 +12,15 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from ..core import clock
+from ..core import clock, sheets
 from ..documents import DomainError, Place
 from ..documents.constants import PROVINCE_CODE, STATION_STAFF, SUPERVISORS
 from ..documents.records import HalfYearReport
 from ..services import audit, progress, reports, word
 from .base import SecureBaseView
+from .permissions import SCREENS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(value, default: int) -> int:
@@ -37,7 +37,7 @@ def _download(data: bytes, mimetype: str, name: str):
 class ReportView(SecureBaseView):
     """Station staff write their reports; county, city and province make the filing."""
 
-    roles = STATION_STAFF + SUPERVISORS
+    roles = SCREENS["reports"].see
 
     # ---- shared ----
     def _require(self, roles) -> None:
@@ -103,7 +103,7 @@ class ReportView(SecureBaseView):
         figures = self._figures(p)
         data = reports.station_workbook(figures)
         audit.record("export", None, detail=f"工作报告数据 xlsx：{figures['station']} {p['label']}")
-        return _download(data, XLSX, f"{figures['station']}{p['label']}工作数据.xlsx")
+        return _download(data, sheets.XLSX, f"{figures['station']}{p['label']}工作数据.xlsx")
 
     @expose("/save/", methods=("POST",))
     def save(self):
@@ -200,5 +200,5 @@ class ReportView(SecureBaseView):
         data = reports.filing_workbook(filing)
         audit.record("export", None, detail=f"备案表 xlsx：{filing['full_name']} {year}年度")
         return _download(
-            data, XLSX, f"{filing['county_name']}{year}年度未保站建设运营情况备案表.xlsx"
+            data, sheets.XLSX, f"{filing['county_name']}{year}年度未保站建设运营情况备案表.xlsx"
         )

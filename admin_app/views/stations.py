@@ -10,7 +10,7 @@ from wtforms import SelectField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core import dates
+from ..core import dates, sheets
 from ..documents import DomainError, Place, Station, station_name
 from ..documents.constants import (
     ACCEPTANCE_RESULTS,
@@ -27,7 +27,7 @@ from ..documents.constants import (
 from ..services import audit, progress, stations
 from ..services.tables import AllocationImportError, allocation_workbook, read_allocation_table
 from .base import ScopedModelView, SecureBaseView, equal_filter
-from .places import ALL_ROLES
+from .permissions import ACCEPTANCE_ROLES, SCREENS
 
 
 def _labels(pairs):
@@ -68,11 +68,8 @@ ACCEPTANCE_FIELDS = ("acceptance_date", "acceptance_result", "acceptance_note")
 class StationView(ScopedModelView):
     """County staff register stations; the station keeps its details; the province accepts."""
 
-    roles = ALL_ROLES
-    edit_roles = ("county", "station")
-    create_roles = ("province", "county")
-    delete_roles = ("province", "county")
-    acceptance_roles = ("province",)  # 验收 has its own action (accept_view), not the form
+    roles, edit_roles, create_roles, delete_roles = SCREENS["stations"]
+    acceptance_roles = ACCEPTANCE_ROLES  # 验收 has its own action (accept_view), not the form
     details_template = "admin/station_details.html"
     role_hidden_fields = {
         "station": (
@@ -265,10 +262,7 @@ class StationView(ScopedModelView):
 class AllocationView(ScopedModelView):
     """附件1 建设任务分配表: county staff set the yearly split of their county's total."""
 
-    roles = ("province", "city", "county")
-    edit_roles = ("province", "county")
-    create_roles = ()
-    delete_roles = ()
+    roles, edit_roles, create_roles, delete_roles = SCREENS["allocations"]
     can_view_details = False
     can_export = False  # the Excel download below carries the table in its own layout
     list_template = "admin/allocation_list.html"
@@ -327,7 +321,7 @@ class AllocationView(ScopedModelView):
         audit.record("export", None, detail="建设任务分配表 xlsx")
         return send_file(
             io.BytesIO(data),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mimetype=sheets.XLSX,
             as_attachment=True,
             download_name="未成年人保护工作站建设任务分配表.xlsx",
         )
@@ -378,7 +372,7 @@ class AllocationView(ScopedModelView):
 class ProgressView(SecureBaseView):
     """建设进度: target vs built vs accepted per county, city and province."""
 
-    roles = ("province", "city", "county")
+    roles = SCREENS["progress"].see
 
     @expose("/")
     def index(self):

@@ -10,11 +10,11 @@ from ..documents import DomainError, Place
 from ..documents.constants import LEVEL_DEPTH, ROLE_CAN_CREATE, ROLE_LEVEL, ROLES
 from ..services import audit
 from .base import ScopedModelView, equal_filter
+from .permissions import SCREENS
 
 
 class UserView(ScopedModelView):
-    roles = ("province", "city", "county")
-    edit_roles = roles
+    roles, edit_roles, create_roles, delete_roles = SCREENS["users"]
     column_list = (
         "username",
         "display_name",

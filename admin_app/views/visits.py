@@ -21,6 +21,7 @@ from ..documents.visit import VISIT_KINDS
 from ..services import attachments, audit, visits
 from .base import SecureBaseView
 from .fields import DateInputField
+from .permissions import SCREENS
 
 NOT_FOUND = "记录不存在或不在您的管辖范围内。"
 RECORD_ROLES = ("station", "social_worker", "village")
@@ -116,7 +117,7 @@ def _year_choices():
 class VisitView(SecureBaseView):
     """走访计划与记录 of one child: not in the menu, opened from the archive page."""
 
-    roles = ("province", "city", "county", "station", "social_worker", "village")
+    roles = SCREENS["visits"].see
 
     def is_visible(self):
         return False

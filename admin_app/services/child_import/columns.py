@@ -23,8 +23,6 @@ from ...documents.constants import (
 )
 
 MAX_ROWS = 5000
-MAX_COLUMNS = 60  # columns read per row; a 台账 has about 20
-BLANK_TAIL = 1000  # this many blank rows in a row end the table (Excel keeps formatted blanks)
 
 TEMPLATE_HEADERS = (
     "姓名",

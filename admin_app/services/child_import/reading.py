@@ -1,15 +1,9 @@
 """Reading the uploaded file (xlsx or CSV in any usual encoding) as rows under its header."""
 
-import csv
-import io
-import warnings
-
-from openpyxl import load_workbook
-
+from ...core import sheets
+from ...core.errors import DomainError
 from .columns import (
-    BLANK_TAIL,
     HEADER_ALIASES,
-    MAX_COLUMNS,
     MAX_ROWS,
     TEMPLATE_HEADERS,
     ImportFileError,
@@ -19,52 +13,12 @@ from .columns import (
 from .villages import _user_village
 
 
-# ---- reading the file ----
-def _decode_csv(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(["无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。"])
-
-
 def _raw_rows(filename: str, data: bytes):
     """(line number, [cell values]) of every row of the first sheet, blank tails cut."""
-    name = (filename or "").lower().strip()
-    if name.endswith(".xlsx"):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
-                wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise ImportFileError(["无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"]) from exc
-        try:
-            ws = wb.worksheets[0]
-            rows = []
-            blank = 0
-            for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-                rows.append(list(row))
-                blank = blank + 1 if not any(_text(c) for c in row) else 0
-                if blank >= BLANK_TAIL:
-                    break
-            return list(enumerate(rows, start=1))
-        except Exception as exc:
-            raise ImportFileError(["无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"]) from exc
-        finally:
-            wb.close()
-    if name.endswith(".csv"):
-        text = _decode_csv(data)
-        try:
-            rows = [r[:MAX_COLUMNS] for r in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:
-            raise ImportFileError(["CSV 文件格式有误，无法读取。"]) from exc
-        return list(enumerate(rows, start=1))
-    if name.endswith(".xls"):
-        raise ImportFileError(
-            ["只支持 .xlsx 或 .csv 文件；旧版 .xls 文件请在 Excel 中“另存为” .xlsx 后再导入。"]
-        )
-    raise ImportFileError(["只支持 .xlsx 或 .csv 文件。"])
+    try:
+        return list(enumerate(sheets.read_rows(filename, data), start=1))
+    except DomainError as exc:
+        raise ImportFileError([exc.message]) from exc
 
 
 def _norm_header(value) -> str:

@@ -6,6 +6,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from ...core import sheets
 from .. import word
 from .sections import figure_sections
 
@@ -90,13 +91,6 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="E9ECEF")
 
 
-def _safe(value):
-    """No formula injection: a text cell may not start with = + - @."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 _SIGNED = re.compile(r"^[+-]?\d+$")
 SIGNED_FORMAT = "+0;-0;0"  # 净增减: +7 stays +7 and is a number
 
@@ -106,12 +100,12 @@ def _number(value):
     screen through SIGNED_FORMAT), other text as text."""
     if isinstance(value, str) and _SIGNED.match(value):
         return int(value)
-    return _safe(value)
+    return sheets.guard(value)
 
 
 def _sheet_title(ws, title: str, subtitle: str, width: int) -> None:
-    ws.append([_safe(title)])
-    ws.append([_safe(subtitle)])
+    ws.append([sheets.guard(title)])
+    ws.append([sheets.guard(subtitle)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)

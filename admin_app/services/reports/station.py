@@ -23,6 +23,7 @@ from ...documents.constants import (
     PUBLICITY_KINDS,
     RISK_LEVELS,
     SCHOOL_STATUSES,
+    TODOS,
     TOWNSHIP,
 )
 from ...documents.records import CommunityActivity, HalfYearReport, PublicityEvent, WorkPlan
@@ -32,15 +33,7 @@ from .periods import _aware, _day, _within, period
 
 TRAINING_KINDS = ("director_training", "volunteer_training")
 DECREASE_STATUSES = ("moved", "adult", "deceased", "closed")
-TODO_LABELS = (
-    ("review_overdue", "档案审核已超期"),
-    ("review", "档案待督导员审核"),
-    ("visit_overdue", "计划走访已逾期"),
-    ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
-    ("turning_18", "90 天内年满 18 周岁，需办理档案变更"),
-    ("first_visit_overdue", "严重侵害案件 24 小时首次家访已超时未记录"),
-    ("late_referrals", "转介反馈已逾期"),
-)
+TODO_LABELS = tuple(t for t in TODOS if t[0] != "visit_soon")  # a report looks back
 
 # ---- the station's figures ----------------------------------------------------------
 

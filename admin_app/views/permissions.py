@@ -1,0 +1,69 @@
+"""Who may see and change what: one table that every screen, its routes and its templates
+read. `see` opens the screen; `edit`, `create` and `delete` offer those actions (None:
+as `edit`). Scope (which records) is a separate rule: documents/base.py.
+
+tests/test_scope_matrix.py keeps its own copy of this table on purpose: an independent
+statement of the policy that each route is checked against.
+"""
+
+from typing import NamedTuple
+
+from ..documents.constants import (
+    ROLE_CITY,
+    ROLE_COUNTY,
+    ROLE_PROVINCE,
+    ROLE_SOCIAL_WORKER,
+    ROLE_STATION,
+    ROLE_VILLAGE,
+    STATION_STAFF,
+    SUPERVISORS,
+)
+
+
+class May(NamedTuple):
+    see: tuple[str, ...]
+    edit: tuple[str, ...] = ()
+    create: tuple[str, ...] | None = None
+    delete: tuple[str, ...] | None = None
+
+
+ALL_ROLES = (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER, ROLE_VILLAGE)
+CASE_ROLES = (*SUPERVISORS, *STATION_STAFF)  # every role but the village 儿童主任
+CASE_WORKERS = STATION_STAFF  # 未保站 staff file the forms and work the cases
+ARCHIVE_KEEPERS = (*STATION_STAFF, ROLE_VILLAGE)  # keep the 一人一档 archives
+
+SCREENS = {
+    "home": May(ALL_ROLES),
+    "children": May(ALL_ROLES, ARCHIVE_KEEPERS, delete=()),
+    "child_import": May(ARCHIVE_KEEPERS),
+    "visits": May(ALL_ROLES),
+    "cases": May(CASE_ROLES, (), CASE_WORKERS, ()),
+    "case_forms": May(CASE_ROLES, CASE_WORKERS, delete=()),  # 附件5, 附件6, 附件7
+    "receiving_units": May(CASE_ROLES, (ROLE_PROVINCE, ROLE_COUNTY, ROLE_STATION)),
+    "records": May(CASE_ROLES, CASE_WORKERS),  # the station's work records
+    "reports": May((*STATION_STAFF, *SUPERVISORS)),
+    "bulletins": May((*STATION_STAFF, ROLE_COUNTY, ROLE_CITY, ROLE_PROVINCE)),
+    "stations": May(
+        ALL_ROLES,
+        (ROLE_COUNTY, ROLE_STATION),
+        (ROLE_PROVINCE, ROLE_COUNTY),
+        (ROLE_PROVINCE, ROLE_COUNTY),
+    ),
+    "allocations": May(SUPERVISORS, (ROLE_PROVINCE, ROLE_COUNTY), (), ()),
+    "progress": May(SUPERVISORS),
+    "places": May(ALL_ROLES, (ROLE_PROVINCE,), (), ()),
+    "users": May(SUPERVISORS, SUPERVISORS),
+    "audit": May((*SUPERVISORS, ROLE_STATION), ()),
+    "holiday_years": May((ROLE_PROVINCE,), (ROLE_PROVINCE,)),
+}
+ACCEPTANCE_ROLES = (ROLE_PROVINCE,)  # 验收 of a station: its own action, not the form
+OPEN_CASE_ROLES = SCREENS["cases"].create  # 发现问题，立案 from a child's archive
+
+
+def may(action: str, screen: str, role: str | None) -> bool:
+    """True when `role` may `action` ("see", "edit", "create", "delete") on `screen`."""
+    rule = SCREENS[screen]
+    roles = getattr(rule, action)
+    if roles is None:
+        roles = rule.edit
+    return role in roles
