@@ -107,7 +107,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record("logout", current_user._get_current_object())
+    user = current_user._get_current_object()
+    audit.record("logout", user)
+    # The cookie alone does not end a session (it may have been copied): a new nonce makes
+    # every cookie issued before this moment open nothing, on every device (load_user).
+    user.end_sessions()
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))

@@ -1,6 +1,6 @@
 """Log-in, lock-out, forced password change, log-out, CSRF, cookies, redirects."""
 
-from admin_app.documents import AuditEntry, User
+from admin_app.documents import AuditEntry, Child, User
 from tests.conftest import PASSWORD, AuthActions, audit_actions, make_user, text
 
 
@@ -23,6 +23,25 @@ def test_login_and_logout(app, users, client, auth):
     auth.logout()
     assert client.get("/").status_code == 302
     assert audit_actions(actor="u_county") == ["login", "logout"]
+
+
+def test_a_session_cookie_replayed_after_log_out_opens_nothing(app, users, client, auth):
+    """Log-out ends the session on the server: the cookie taken before it, replayed,
+    neither opens a page nor creates an archive (issue 12)."""
+    auth.login("u_station")
+    assert client.get("/children/").status_code == 200
+    stolen = client.get_cookie("session").value
+    auth.logout()
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    page = replay.get("/children/")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    before = Child.objects.count()
+    created = replay.post("/children/new/", data={"name": "重放", "gender": "M"})
+    assert created.status_code in (302, 400) and "/children/" not in created.headers.get(
+        "Location", ""
+    )
+    assert Child.objects.count() == before
 
 
 def test_wrong_password_is_refused_and_logged(users, client, auth):

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 from openpyxl import load_workbook
 
 from admin_app.documents import AuditEntry, Child
+from admin_app.services import roster
 from tests.conftest import login_as, make_user
 from tests.places import TONGXI as TONGGUI_VILLAGE
 from tests.test_children import create
@@ -74,3 +75,55 @@ def test_an_export_is_logged_at_every_township_whose_records_left(app, users):
     assert county_log.count("其中本地区 1 条") == 2
     station_log = login_as(app, users["station"]).get("/audit/?search=导出")
     assert station_log.get_data(as_text=True).count("其中本地区 1 条") == 1
+
+
+def test_a_control_character_in_a_record_never_breaks_an_export(app, users):
+    """Text pasted from another document can hold \\x0b or \\x07: the archive keeps it, the
+    lists, the workbooks and the audit export still open (issue 12 saw a 500 for good)."""
+    create(login_as(app, users["station"]))
+    child = Child.objects.get()
+    Child.objects(pk=child.pk).update_one(set__name="马小\x0b花\x07")
+    roster.put(Child.objects.get(pk=child.pk))
+    entry = AuditEntry.objects(target_type="children").first()
+    AuditEntry(
+        action="update",
+        actor="u_station",
+        target_type="children",
+        target_id=str(child.pk),
+        place_path=list(entry.place_path),
+        detail="从文档粘贴\x0b的说明",
+    ).save()
+    for who in ("station", "county"):
+        c = login_as(app, users[who])
+        for url in ("/children/export/xlsx/", "/children/export/csv/", "/audit/export/xlsx/"):
+            r = c.get(url)
+            assert r.status_code == 200, (who, url)
+            if url.endswith("xlsx/"):
+                sheet = load_workbook(io.BytesIO(r.data)).active  # opens: nothing broken inside
+                cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+                assert not any("\x0b" in c or "\x07" in c for c in cells), (who, url)
+                assert any(("马小" in c) or ("粘贴" in c) for c in cells), (who, url)
+
+
+def test_a_line_break_in_a_childs_name_never_breaks_a_download(app, users):
+    """A name imported with a line break goes into the Word file's name: the download
+    still opens, under a one-line name (issue 12 saw a 500)."""
+    from admin_app.core import clock
+    from admin_app.documents.case import ChildInfo, MandatoryReport
+
+    report = MandatoryReport(
+        reporter_public=True,
+        reporter_name="张老师",
+        reporter_identity="teacher",
+        report_method="phone",
+        reported_at=clock.now(),
+        child_info=ChildInfo(name="马小\n花/<1>", gender="F"),
+        account="邻居听到哭喊",
+    )
+    report.set_place("640104100000")
+    report.save()
+    r = login_as(app, users["station"]).get(f"/mandatory_reports/word/?id={report.pk}")
+    assert r.status_code == 200
+    assert re.fullmatch(r"强制报告登记表（附件6）_马小 花 1_\d{8}\.docx", _filename(r)), _filename(
+        r
+    )

@@ -14,3 +14,17 @@ def clean(value: str) -> str:
     """The text with `\\n` line breaks and no control characters but tabs."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
+
+
+def file_name(value: str, limit: int = 120) -> str:
+    """A download's name from people's text: one line, nothing a file system or an HTTP
+    header refuses (a child's imported name with a line break once made a download 500)."""
+    name = " ".join(_NOT_IN_FILE_NAMES.sub(" ", value or "").split())
+    name = re.sub(r" ?([_.]) ?", r"\1", name)
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 5 and len(name) > limit:
+        return stem[: limit - len(ext) - 1] + "." + ext
+    return name[:limit] or "文件"

@@ -48,6 +48,11 @@ class User(UserMixin, ScopedDocument):
     def get_id(self) -> str:
         return f"{self.pk}:{self.session_nonce}"
 
+    def end_sessions(self) -> None:
+        """Every session of this user ends: the cookies carry the old nonce (get_id)."""
+        self.session_nonce = secrets.token_hex(8)
+        type(self).objects(pk=self.pk).update_one(set__session_nonce=self.session_nonce)
+
     @property
     def is_active(self) -> bool:
         return bool(self.active)

@@ -7,6 +7,7 @@ editable by the station). Every template takes the same three values; rendering 
 through word.render, which escapes them.
 """
 
+from ..core import text
 from . import word
 
 # kind -> (template, the sheet's name as the download list and the file name show it)
@@ -36,4 +37,4 @@ def render_bulletin(kind: str, station) -> bytes:
 
 
 def file_name(kind: str, station) -> str:
-    return f"{word.clean(station.name)}_{BULLETINS[kind][1]}.docx"
+    return text.file_name(f"{station.name}_{BULLETINS[kind][1]}.docx")

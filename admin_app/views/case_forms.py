@@ -8,7 +8,7 @@ from flask_admin import expose
 from flask_login import current_user
 from wtforms import BooleanField, TextAreaField
 
-from ..core import clock
+from ..core import clock, text
 from ..documents import DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import (
@@ -186,7 +186,7 @@ class CaseFormView(ScopedModelView):
             io.BytesIO(data),
             mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             as_attachment=True,
-            download_name=name,
+            download_name=text.file_name(name),
         )
 
     def populate(self, form, model):

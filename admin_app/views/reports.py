@@ -13,6 +13,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from ..core import clock, sheets
+from ..core.text import file_name
 from ..documents import DomainError, Place
 from ..documents.constants import PROVINCE_CODE, STATION_STAFF, SUPERVISORS
 from ..documents.records import HalfYearReport
@@ -31,7 +32,9 @@ def _year(value, default: int) -> int:
 
 
 def _download(data: bytes, mimetype: str, name: str):
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    return send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=file_name(name)
+    )
 
 
 class ReportView(SecureBaseView):
