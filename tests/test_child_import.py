@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, IdNumberIndex
-from admin_app.services import archive, child_import, roster
+from admin_app.services import archive_history, child_import, roster
 from admin_app.services.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
 from admin_app.views import child_import as import_view
 from tests import when
@@ -177,7 +177,7 @@ def test_preview_lists_every_bad_row_and_nothing_is_imported_until_chosen(app, u
     for ch in children.values():
         assert ch.review_status == "reviewed"
         assert rows[str(ch.pk)]["name"] == ch.name
-        entries = archive.history(ch.pk)
+        entries = archive_history.history(ch.pk)
         assert [e["action"] for e in entries] == ["建档"]
         assert entries[0]["by"] == "u_station"
         assert AuditEntry.objects(

@@ -6,7 +6,7 @@ import pytest
 
 from admin_app.core import clock
 from admin_app.documents import Child, DomainError, IdNumberIndex, TransferTrace
-from admin_app.services import archive, roster, todos
+from admin_app.services import archive_history, roster, todos
 from admin_app.services.workdays import add_workdays
 from tests import when
 from tests.conftest import login_as, make_user, text
@@ -62,7 +62,7 @@ def test_station_creates_an_archive_with_row_and_history(app, users):
         "medium",
         ["13912345678"],
     )
-    (entry,) = archive.history(child.pk)
+    (entry,) = archive_history.history(child.pk)
     assert entry["action"] == "建档" and entry["changes"]["姓名"] == ["", "马小花"]
     page = text(c.get(f"/children/details/?id={child.pk}"))
     assert "马小花" in page and "建档" in page and "农村留守儿童" in page
@@ -135,7 +135,7 @@ def test_village_director_archive_waits_for_review_within_five_working_days(app,
     station.post("/children/review/", data={"id": str(child.pk)})
     child.reload()
     assert (child.review_status, child.reviewed_by) == ("reviewed", "u_station")
-    assert archive.history(child.pk)[0]["action"] == "审核通过"
+    assert archive_history.history(child.pk)[0]["action"] == "审核通过"
     assert todos.counts(users["station"])["review"] == 0
 
 
@@ -209,7 +209,7 @@ def test_edit_records_old_and_new_values(app, users):
         data=form(row_version="0", risk_level="high", risk_reason="监护人长期外出"),
     )
     assert r.status_code == 302, text(r)
-    latest = archive.history(child.pk)[0]
+    latest = archive_history.history(child.pk)[0]
     assert latest["changes"]["风险等级"] == ["中风险", "高风险"]
     assert latest["by"] == "u_station"
     # a stale second save is refused
@@ -233,7 +233,7 @@ def test_transfer_moves_archive_with_history_and_leaves_a_trace(app, users):
     tg = make_user("tg_station", "station", "640104200000")
     (row,) = roster.rows_for(tg)
     assert row["name"] == "马小花"
-    assert [e["action"] for e in archive.history(child.pk)] == ["迁移", "建档"]
+    assert [e["action"] for e in archive_history.history(child.pk)] == ["迁移", "建档"]
     trace = TransferTrace.objects.get()
     assert trace.place == "640104100201" and trace.child_name == "马小花"
     # the old station no longer reaches the archive itself

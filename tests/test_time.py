@@ -16,7 +16,7 @@ from admin_app.core import clock, dates
 from admin_app.documents import AuditEntry, Child, DomainError, check_id_number
 from admin_app.documents.calendar import HolidayYear
 from admin_app.documents.case import Case, MandatoryReport
-from admin_app.services import archive, cases, word, workdays
+from admin_app.services import archive_history, cases, word, workdays
 from tests import when
 from tests.conftest import login_as, make_user, text
 from tests.places import CHUNLIN, ZHANGZHENG
@@ -326,7 +326,7 @@ def test_review_deadline_follows_a_hand_entered_2027_spring_festival(app, users,
     # Friday 5th, then the holiday, then Sunday 14th (worked), Mon 15th … Wed 17th.
     before.reload()
     assert (before.review_due, before.review_due_exact) == (date(2027, 2, 17), True)
-    assert archive.history(before.pk)[0]["action"] == "审核期限调整"
+    assert archive_history.history(before.pk)[0]["action"] == "审核期限调整"
 
     at(time_travel, "2027-02-16 10:00")  # Tuesday: the make-up Saturday counts
     after = village_creates_archive(app, "马调休", "151")

@@ -6,7 +6,7 @@ import pytest
 
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
-from admin_app.services import archive, roster, visits
+from admin_app.services import archive_history, roster, visits
 from tests import when
 from tests.conftest import login_as, make_user, text
 from tests.places import CHUNLIN, TONGGUI, TONGXI, ZHANGZHENG
@@ -100,7 +100,7 @@ def test_monthly_plan_is_once_in_every_month_on_the_same_day_clamped(station, ti
     # Generating again, from 1 January this time, adds nothing: every month is planned.
     assert visits.make_year_plan(child, 2028, station) == []
     assert len(book(child).plan) == 12
-    entry = archive.history(child.pk)[0]
+    entry = archive_history.history(child.pk)[0]
     assert entry["action"] == "计划走访"
     assert "2028年2月29日" in entry["changes"]["计划走访日期"][1]
     assert AuditEntry.objects(target_id=str(child.pk), action="update").count() == 1
@@ -181,7 +181,7 @@ def test_extra_planned_visit(app, station):
     page = text(c.get(f"/visits/?child={child.pk}"))
     assert f"{due.year}年{due.month}月{due.day}日" in page
     assert "邻居反映无人照看" in page and "重点核查" in page
-    assert archive.history(child.pk)[0]["note"] == "临时增加：邻居反映无人照看"
+    assert archive_history.history(child.pk)[0]["note"] == "临时增加：邻居反映无人照看"
 
     # A date in the past is refused next to the field, with what was typed kept.
     past = clock.today() - timedelta(days=1)
@@ -220,7 +220,7 @@ def test_record_visit_marks_the_plan_done_and_sets_the_roster_dates(app, station
     row = row_of(station, child)
     assert row["last_visit"] == today.isoformat()
     assert row["next_visit"] == nxt.isoformat()
-    entry = archive.history(child.pk)[0]
+    entry = archive_history.history(child.pk)[0]
     assert entry["action"] == "走访"
     assert entry["changes"]["走访人员"] == ["", "王主任"]
     assert AuditEntry.objects(target_id=str(child.pk), action="create").count() == 1
@@ -250,7 +250,7 @@ def test_future_visit_date_is_refused_with_the_typed_values_kept(app, station):
     assert "走访日期不能晚于今天。" in page
     assert "马儿童主任" in page and tomorrow.isoformat() in page
     assert book(child) is None
-    assert archive.history(child.pk) == []
+    assert archive_history.history(child.pk) == []
 
 
 def test_visit_form_messages_are_chinese(app, station):
@@ -284,7 +284,7 @@ def test_follow_up_requires_the_service_followed_up(app, station):
     assert r.status_code == 302
     (visit,) = book(child).visits
     assert (visit.kind, visit.follow_up_of) == ("follow_up", "心理疏导")
-    assert "跟踪回访：心理疏导" in archive.history(child.pk)[0]["note"]
+    assert "跟踪回访：心理疏导" in archive_history.history(child.pk)[0]["note"]
 
 
 def test_risk_reassessment_updates_the_archive_and_its_history(app, station):
@@ -304,7 +304,7 @@ def test_risk_reassessment_updates_the_archive_and_its_history(app, station):
     assert (fresh.risk_level, fresh.risk_reason, fresh.version) == ("high", "父母外出，祖父重病", 1)
     assert fresh.updated_by == "zz_station"
     assert row_of(station, child)["risk"] == "high"
-    entry = archive.history(child.pk)[0]
+    entry = archive_history.history(child.pk)[0]
     assert entry["action"] == "走访"
     assert entry["changes"]["风险等级"] == ["低风险", "高风险"]
     assert AuditEntry.objects(target_id=str(child.pk), detail="走访时风险再评估").count() == 1
@@ -332,7 +332,7 @@ def test_a_child_of_another_township_is_not_found(app, station):
     other = make_child(village=TONGXI, name="通贵儿童")
     visits.add_planned(other, clock.today() + timedelta(days=3), "regular", "", station)
     before_plan = [p.to_mongo().to_dict() for p in book(other).plan]
-    before_history = archive.history(other.pk)
+    before_history = archive_history.history(other.pk)
     tonggui = make_user("tg_station", "station", TONGGUI)
     make_child(village=TONGXI, name="本乡儿童")
     c = login_as(app, make_user("zz_other", "station", ZHANGZHENG))
@@ -359,7 +359,7 @@ def test_a_child_of_another_township_is_not_found(app, station):
         assert r.status_code == 302, bad
     b = book(other)
     assert [p.to_mongo().to_dict() for p in b.plan] == before_plan and not b.visits
-    assert archive.history(other.pk) == before_history
+    assert archive_history.history(other.pk) == before_history
     assert AuditEntry.objects(action="denied", detail=f"children:{other.pk}").count() == 4
     # The station of 通贵乡 itself sees it.
     assert "通贵儿童" in text(login_as(app, tonggui).get(f"/visits/?child={other.pk}"))

@@ -8,7 +8,7 @@ from bson.errors import InvalidId
 from ..documents import Child, DomainError
 from ..documents.attachment import Attachment
 from ..documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
-from . import archive, audit
+from . import archive_history, audit
 
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -90,7 +90,7 @@ def store(
     if visit is None:
         Child._get_collection().update_one({"_id": child.pk}, {"$push": {"photo_ids": str(att.pk)}})
         child.photo_ids = [*(child.photo_ids or []), str(att.pk)]
-    archive.add_history(child, user, "上传附件", {"附件": ["", name]})
+    archive_history.add_history(child, user, "上传附件", {"附件": ["", name]})
     audit.record("create", child, detail=f"上传附件 {name}（{len(data)} 字节）")
     return att
 

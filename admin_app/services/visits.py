@@ -14,7 +14,7 @@ from ..core import clock, dates, periods
 from ..documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
 from ..documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
 from ..documents.visit import VISIT_KINDS
-from . import archive, attachments, audit, roster
+from . import archive_history, attachments, audit, roster
 from .visits_book import visit_dates
 
 KIND_LABELS = dict(VISIT_KINDS)
@@ -68,7 +68,7 @@ def _refresh(child, user, action: str, changes: dict, note: str = "") -> None:
         date.fromisoformat(dates["next_visit"]) if dates["next_visit"] else None,
         date.fromisoformat(dates["last_visit"]) if dates["last_visit"] else None,
     )
-    archive.add_history(child, user, action, changes, note)
+    archive_history.add_history(child, user, action, changes, note)
 
 
 def _push_plans(child, entries: list[PlannedVisit]) -> None:

@@ -24,7 +24,7 @@ from ..documents.constants import (
     SCHOOL_STATUSES,
     VILLAGE,
 )
-from ..services import archive, attachments, audit, roster
+from ..services import archive, archive_history, attachments, audit, roster
 from .base import ScopedModelView
 from .children_list import (
     AGE_BANDS,
@@ -78,7 +78,7 @@ class ChildView(ScopedModelView):
         "director",
     )
     column_labels = {
-        **archive.FIELD_LABELS,
+        **archive_history.FIELD_LABELS,
         "age": "年龄",
         "township": "乡镇（街道）",
         "village": "居住村（居）",
@@ -145,7 +145,7 @@ class ChildView(ScopedModelView):
         ),
     }
     form_args = {
-        **{k: {"label": v} for k, v in archive.FIELD_LABELS.items() if k not in ("place",)},
+        **{k: {"label": v} for k, v in archive_history.FIELD_LABELS.items() if k not in ("place",)},
         "categories": {
             "label": "困境类别（可多选）",
             "widget": ListWidget(prefix_label=False),
@@ -311,11 +311,11 @@ class ChildView(ScopedModelView):
         if template == self.details_template and kwargs.get("model") is not None:
             child = kwargs["model"]
             kwargs.update(
-                history=archive.history_for(child.pk, current_user),
+                history=archive_history.history_for(child.pk, current_user),
                 full_identity=sees_full_identity(),
                 mask_id=mask_id,
                 mask_phone=mask_phone,
-                labels=archive.display(child),
+                labels=archive_history.display(child),
                 id_notes=archive.id_number_notes(child),
                 can_review=current_user.role == "station" and child.review_status == "pending",
                 can_transfer=current_user.role in ("station", "social_worker"),

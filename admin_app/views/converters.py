@@ -2,9 +2,6 @@
 is none (every model form is built by BlankChoiceConverter)."""
 
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
-from flask_admin.model.template import (
-    EndpointLinkRowAction,  # noqa: F401 - for subclasses
-)
 from mongoengine import EmbeddedDocumentField, ListField, StringField
 from wtforms import SelectField
 

@@ -1,9 +1,6 @@
 """How values read on screen: Chinese labels for columns, flash messages and validation
 errors, dates, yes/no, places and people by name (never a login name), and links."""
 
-from flask_admin.model.template import (
-    EndpointLinkRowAction,  # noqa: F401 - for subclasses
-)
 from markupsafe import Markup
 
 from ..core.dates import cn_datetime

@@ -4,7 +4,7 @@ from mongoengine.errors import ValidationError
 
 from ...documents import Child, DomainError, Guardian, IdNumberIndex
 from ...documents.child import check_id_number
-from .. import archive
+from .. import archive_history
 from .columns import (
     CATEGORY_SEPARATORS,
     ID_SHAPE,
@@ -137,7 +137,9 @@ def _build(line: int, values: dict[str, str], raw: dict, villages: _Villages) ->
         errors.append(str(exc.message))
         return result
     except ValidationError as exc:
-        fields = "、".join(archive.FIELD_LABELS.get(k, k) for k in (exc.errors or {})) or "数据"
+        fields = (
+            "、".join(archive_history.FIELD_LABELS.get(k, k) for k in (exc.errors or {})) or "数据"
+        )
         errors.append(f"{fields}格式不正确。")
         return result
     result.child = child

@@ -4,7 +4,7 @@ from flask import current_app, has_app_context
 from mongoengine.errors import NotUniqueError, ValidationError
 
 from ...documents import Child, DomainError
-from .. import archive, audit, roster
+from .. import archive, archive_history, audit, roster
 from .columns import RowResult
 
 
@@ -15,7 +15,9 @@ def _save_error(exc: Exception) -> str:
     if isinstance(exc, NotUniqueError):
         return "该儿童档案已存在，未重复保存。"
     if isinstance(exc, ValidationError):
-        fields = "、".join(archive.FIELD_LABELS.get(k, k) for k in (exc.errors or {})) or "数据"
+        fields = (
+            "、".join(archive_history.FIELD_LABELS.get(k, k) for k in (exc.errors or {})) or "数据"
+        )
         return f"{fields}格式不正确，未保存。"
     return "保存失败（系统错误），请稍后重试该行。"
 
