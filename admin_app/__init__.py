@@ -3,13 +3,16 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template, send_from_directory
+import mongoengine
+from flask import Flask, g, render_template, request, send_from_directory
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from pymongo.errors import ConnectionFailure
 
-from . import auth, cli, db
-from .core import dates
+from . import auth, cli, crypto, db, hardening, migrations
+from .core import dates, keyfile
 from .documents.constants import CLOSED_STEPS
+from .services import archive
 from .views import init_admin
 from .views.fields import when_input
 from .views.formatting import cn_flash, person_name
@@ -28,29 +31,34 @@ def _secret_key(app: Flask) -> None:
         )
     path = Path(app.config["SECRET_KEY_FILE"])
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-        app.logger.warning("开发模式：已生成 SECRET_KEY 并保存在 %s", path)
-    app.config["SECRET_KEY"] = path.read_text().strip()
+        app.logger.warning("开发模式：SECRET_KEY 保存在 %s", path)
+    app.config["SECRET_KEY"] = keyfile.kept(path, lambda: secrets.token_hex(32))
+
+
+def load_config(app: Flask, config: dict | None = None) -> None:
+    """Defaults (admin_app/config.py), then FLASK_* environment variables, then `config`."""
+    app.config.from_object("admin_app.config")
+    app.config.from_prefixed_env()
+    if config:
+        app.config.update(config)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults, then FLASK_* environment variables, then `config` (tests)."""
     app = Flask(__name__, static_url_path="/assets")
-    app.config.from_object("admin_app.config")
-    app.config.from_prefixed_env()
-    if config:
-        app.config.update(config)
+    load_config(app, config)
     _secret_key(app)
+    crypto.configure(app)
 
     db.init_app(app)
+    migrations.check(mongoengine.get_db())  # never run on a database a newer release migrated
     Babel(
         app,
         locale_selector=lambda: "zh_Hans_CN",
         timezone_selector=lambda: app.config["TIMEZONE"],
     )
     csrf.init_app(app)
+    hardening.init_app(app)
     auth.init_app(app)
     init_admin(app)
     cli.init_app(app)
@@ -60,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["person_name"] = person_name  # 马晓燕, not zz_clerk
     app.jinja_env.globals["closed_steps"] = CLOSED_STEPS  # a finished case offers no work
     app.jinja_env.globals["may"] = may  # who may do what (views/permissions.py)
+    app.jinja_env.globals["needs_review"] = archive.needs_review  # 儿童主任's archives wait
 
     if app.config.get("WARM_FIGURES") and not app.testing:
 
@@ -70,8 +79,14 @@ def create_app(config: dict | None = None) -> Flask:
             summaries.start_warmer(app)
 
     @app.route("/health", endpoint="health")
-    def health():
+    def health():  # liveness: this process answers
         return {"ok": True}
+
+    @app.route("/ready", endpoint="ready")
+    def ready():  # readiness: this process can reach its database
+        if db.ping():
+            return {"ok": True, "database": True}
+        return {"ok": False, "database": False}, 503
 
     @app.route("/favicon.ico", endpoint="favicon")
     def favicon():  # browsers ask for it on every page, logged in or not
@@ -102,5 +117,33 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_error_handler(
         500, error_page(500, "系统错误", "系统出现错误，已记录。请稍后重试或联系管理员。")
     )
+
+    def database_down(exc):
+        """The database does not answer: a Chinese page within seconds, never a log-in page
+        or a hang; a form sent meanwhile is not saved and can be sent again from here."""
+        app.logger.error("database unavailable: %s", type(exc).__name__)
+        g._login_user = app.login_manager.anonymous_user()  # no second try at loading them
+        resend = None
+        if request.method == "POST" and request.form and request.blueprint != "auth":
+            resend = [
+                (k, v)
+                for k, values in request.form.lists()
+                if "password" not in k  # a password is typed again, never echoed into a page
+                for v in values
+            ]
+        page = render_template(
+            "error.html",
+            code=503,
+            title="数据库暂时无法连接",
+            message=(
+                "系统暂时无法连接数据库，本次操作没有保存。请稍后重试；恢复后系统会自动重新连接。"
+            ),
+            resend=resend,
+            resend_url=request.url,
+            had_files=bool(request.files),
+        )
+        return page, 503, {"Retry-After": "10"}
+
+    app.register_error_handler(ConnectionFailure, database_down)  # timeouts included
 
     return app

@@ -2,14 +2,25 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from pymongo.errors import ConnectionFailure
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .core import clock
 from .documents import DomainError, User
+from .hardening import limiter
 from .services import audit
 
 bp = Blueprint("auth", __name__)
@@ -20,7 +31,7 @@ login_manager.login_message_category = "warning"
 login_manager.session_protection = "strong"
 
 # Endpoints a stranger may reach; everything else needs a log-in (deny by default).
-PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "health", "favicon"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "health", "ready", "favicon"}
 # Endpoints a user who must change the password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 
@@ -30,6 +41,8 @@ def load_user(user_id: str):
     pk, _, nonce = user_id.partition(":")
     try:
         user = User.objects(pk=pk).order_by().first()  # _id only: pushed down to SQLite
+    except ConnectionFailure:
+        raise  # the database is down: the outage page, never "请先登录"
     except Exception:  # a malformed id in an old cookie
         return None
     if user is None or not user.active or user.session_nonce != nonce:
@@ -64,6 +77,7 @@ class PasswordForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
@@ -96,6 +110,7 @@ def login():
                 set__failed_logins=0, unset__locked_until=True, set__last_login_at=clock.now()
             )
             login_user(user)
+            session["seen"] = clock.now().timestamp()
             audit.record("login", user, actor=user)
             if user.must_change_password:
                 flash("首次登录，请先修改密码。", "warning")
@@ -142,6 +157,21 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
+def _idle_too_long() -> bool:
+    """Log out a session unused for IDLE_TIMEOUT_MINUTES (a shared office computer left
+    open); each request of the session starts the time again."""
+    minutes = current_app.config.get("IDLE_TIMEOUT_MINUTES")
+    now = clock.now().timestamp()
+    seen = session.get("seen")
+    if minutes and seen and now - seen > minutes * 60:
+        logout_user()
+        session.pop("seen", None)
+        flash(f"超过 {minutes} 分钟未操作，已自动退出，请重新登录。", "warning")
+        return True
+    session["seen"] = now
+    return False
+
+
 def gate():
     """before_request: deny by default; force the first-log-in password change."""
     endpoint = request.endpoint or ""
@@ -149,6 +179,8 @@ def gate():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if _idle_too_long():
+        return redirect(url_for("auth.login", next=request.full_path))
     if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("auth.change_password"))
     return None

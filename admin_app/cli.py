@@ -4,7 +4,7 @@ import getpass
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .documents import DomainError, User
 from .documents.constants import PROVINCE_CODE
@@ -85,8 +85,103 @@ def warm_figures():
     click.echo(f"已计算 {refresh()} 个乡镇（街道）的今日统计。")
 
 
+@click.command("backup")
+@click.argument("path", required=False)
+@with_appcontext
+def backup_command(path):
+    """把整个数据库（含照片和扫描件）写入一个备份文件；系统可照常使用。"""
+    from pathlib import Path
+
+    import mongoengine
+
+    from . import backup, db
+    from .core import clock
+
+    target = Path(path or f"未保站备份-{clock.to_local(clock.now()):%Y%m%d-%H%M}.zip")
+    if target.exists():
+        raise click.ClickException(f"文件已存在：{target}（请换一个文件名）。")
+    embedded = None if current_app.config.get("MONGODB_URI") else db._server
+    try:
+        manifest = backup.backup(mongoengine.get_db(), target, embedded=embedded)
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    total = sum(c["count"] for c in manifest["collections"].values())
+    audit.record(
+        "export", actor="cli", detail=f"flask backup：全库备份 {total} 条记录 → {target.name}"
+    )
+    note = (
+        ""
+        if manifest["consistent"]
+        else "（注意：该服务器不支持快照读取，备份期间的写入可能只部分包含）"
+    )
+    click.echo(f"已备份 {len(manifest['collections'])} 个集合、{total} 条记录：{target}{note}")
+
+
+@click.command("restore")
+@click.argument("path")
+@click.option("--replace", is_flag=True, help="目标数据库不为空时先清空再恢复（慎用）")
+@with_appcontext
+def restore_command(path, replace):
+    """把备份文件恢复到（空的）数据库。"""
+    import mongoengine
+
+    from . import backup
+    from .documents import Place
+
+    try:
+        manifest = backup.restore(mongoengine.get_db(), path, replace=replace)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    Place.forget_cache()
+    total = sum(c["count"] for c in manifest["collections"].values())
+    click.echo(
+        f"已恢复 {len(manifest['collections'])} 个集合、{total} 条记录（备份时间 {manifest['taken_at']}）。"
+    )
+
+
+@click.command("migrate")
+@with_appcontext
+def migrate_command():
+    """运行尚未执行的数据迁移（按日期顺序；每项只执行一次并记录在数据库中）。"""
+    import mongoengine
+
+    from . import migrations
+
+    try:
+        results = migrations.run(mongoengine.get_db())
+    except migrations.DatabaseNewer as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name, result in results:
+        click.echo(f"{name}：{result}")
+    click.echo(
+        f"数据迁移完成：本次执行 {len(results)} 项。" if results else "数据迁移：没有待执行的项。"
+    )
+
+
+@click.command("rotate-field-keys")
+@with_appcontext
+def rotate_field_keys():
+    """用 FIELD_ENCRYPTION_KEY 的第一个密钥重新加密所有加密字段（轮换密钥后执行）。"""
+    import mongoengine
+
+    from .crypto import rotate_all
+
+    done, unreadable = rotate_all(mongoengine.get_db())
+    audit.record("update", actor="cli", detail=f"flask rotate-field-keys：重新加密 {done} 份")
+    click.echo(f"已重新加密 {done} 份记录。")
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} 项无法用现有任何密钥解密：请把旧密钥加回 FIELD_ENCRYPTION_KEY 后重试。"
+        )
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(create_admin)
     app.cli.add_command(rebuild_rosters)
     app.cli.add_command(warm_figures)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(migrate_command)
+    app.cli.add_command(rotate_field_keys)

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:

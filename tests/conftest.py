@@ -18,17 +18,17 @@ import mongoengine
 import pytest
 import time_machine
 from playwright.sync_api import sync_playwright
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 from werkzeug.serving import make_server
 
 from admin_app import create_app
 from admin_app.core.clock import TZ
 from admin_app.db import EmbeddedServer
-from admin_app.documents import Allocation, AuditEntry, Place, Station, User
+from admin_app.documents import AuditEntry, Place
 from admin_app.documents.constants import PROVINCE_CODE
+from tests.factories import PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "Test@pass2026"
 
 
 # ---- the frozen clock ---------------------------------------------------------------
@@ -89,6 +89,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+FIELD_KEY = "q3Nf1cJmS0x6l0c0b1yqkQ6oY6i5m2Vb8fG3Jx7Zk1E="  # the suite's field-encryption key
+EMBEDDED: list[EmbeddedServer] = []  # the suite's embedded server, when it has one
+
+
 @pytest.fixture(scope="session")
 def db_uri(tmp_path_factory):
     uri = os.environ.get("MONGODB_URI")
@@ -100,6 +104,7 @@ def db_uri(tmp_path_factory):
         str(tmp_path_factory.mktemp("ferretdb")),
         free_port(),
     )
+    EMBEDDED.append(server)
     yield server.start()
     server.stop()
 
@@ -127,8 +132,11 @@ def app(db_uri):
             "MONGODB_URI": db_uri,
             "MONGODB_DB": name,
             "SECRET_KEY": "test-secret-key",
+            "FIELD_ENCRYPTION_KEY": FIELD_KEY,
             "WTF_CSRF_ENABLED": False,
             "LOGIN_MAX_FAILURES": 5,
+            "IDLE_TIMEOUT_MINUTES": None,  # tests that move the clock keep their session;
+            "LOGIN_RATE_LIMIT": "100000 per minute",  # tests/test_hardening.py lowers both
         }
     )
     yield app
@@ -187,21 +195,55 @@ def empty_database():
     Place.forget_cache()
 
 
+class _Touched(monitoring.CommandListener):
+    """The collections written since the last reset, from the driver's own command events
+    (the live server of the browser tests runs in this process and is seen too)."""
+
+    WRITES = frozenset({"insert", "update", "delete", "findAndModify", "create", "drop"})
+
+    def __init__(self):
+        self.names: set[str] = set()
+        self.fresh = True  # nothing known yet: empty everything once
+
+    def started(self, event):
+        if event.command_name in self.WRITES:
+            name = event.command.get(event.command_name)
+            if isinstance(name, str):
+                self.names.add(name)
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+TOUCHED = _Touched()
+monitoring.register(TOUCHED)  # before any client exists: every client reports to it
+
+
 @pytest.fixture(autouse=True)
 def clean_db(app):
-    empty_database()
-    make_places()
+    """Each test starts from the place tree alone; only what the last test wrote is reset."""
+    if TOUCHED.fresh:
+        empty_database()
+        make_places()
+        TOUCHED.fresh = False
+    else:
+        db = mongoengine.get_db()
+        for name in TOUCHED.names:
+            db[name].delete_many({})
+        if Place._get_collection_name() in TOUCHED.names:
+            make_places()
+        Place.forget_cache()
+    TOUCHED.names.clear()
+    if os.environ.get("WBZ_CHECK_RESET"):  # proof that the listener misses no write
+        db = mongoengine.get_db()
+        left = {n: db[n].count_documents({}) for n in db.list_collection_names()}
+        left.pop(Place._get_collection_name(), None)
+        assert not any(left.values()), f"not reset: {left}"
+        assert Place.objects.count() == len(PLACES)
     yield
-
-
-def make_user(username, role, place, password=PASSWORD, must_change=False, **kw):
-    user = User(username=username, display_name=kw.pop("display_name", username), role=role, **kw)
-    user.set_place(place)
-    user.password_hash = None
-    user.set_password(password)
-    user.must_change_password = must_change
-    user.save()
-    return user
 
 
 ROLE_PLACES = {
@@ -218,20 +260,6 @@ ROLE_PLACES = {
 def users():
     """One user per role, all inside 银川市兴庆区掌政镇's line (province down to a village)."""
     return {role: make_user(f"u_{role}", role, place) for role, place in ROLE_PLACES.items()}
-
-
-def make_station(township, **kw):
-    s = Station(name=f"{Place.name_of(township)}未成年人保护工作站", **kw)
-    s.set_place(township)
-    s.save()
-    return s
-
-
-def make_allocation(county, total, t23=None, t24=None):
-    a = Allocation(plan_total=total, target_2023=t23, target_2024=t24)
-    a.set_place(county)
-    a.save()
-    return a
 
 
 class AuthActions:
@@ -321,3 +349,12 @@ def browser(live_server):
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def refusal(client, response) -> str:
+    """The message a refused request left: it redirected, and the page it redirected to
+    shows this (its flash messages, in one line)."""
+    assert response.status_code == 302, (response.status_code, text(response)[:300])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    found = re.findall(r'class="alert[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    return " ".join(" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found)

@@ -6,7 +6,8 @@ from openpyxl import Workbook, load_workbook
 
 from admin_app.documents import Allocation
 from admin_app.services import progress
-from tests.conftest import login_as, make_allocation, make_station, text
+from tests.conftest import login_as, text
+from tests.factories import make_allocation, make_station
 
 
 def _edit(c, a, **data):

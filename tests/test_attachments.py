@@ -4,7 +4,8 @@ import io
 
 from admin_app.documents import AuditEntry, Child
 from admin_app.documents.attachment import Attachment
-from tests.conftest import login_as, make_user, text
+from tests.conftest import login_as, text
+from tests.factories import make_user
 from tests.test_children import create
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100

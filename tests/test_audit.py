@@ -5,7 +5,8 @@ from mongoengine.errors import OperationError
 
 from admin_app.documents import AuditEntry
 from admin_app.services import audit
-from tests.conftest import login_as, make_station, text
+from tests.conftest import login_as, text
+from tests.factories import make_station
 
 
 def test_changes_are_logged_with_old_and_new_values(app, users):

@@ -1,7 +1,8 @@
 """Log-in, lock-out, forced password change, log-out, CSRF, cookies, redirects."""
 
 from admin_app.documents import AuditEntry, Child, User
-from tests.conftest import PASSWORD, AuthActions, audit_actions, make_user, text
+from tests.conftest import AuthActions, audit_actions, text
+from tests.factories import PASSWORD, make_user
 
 
 def test_anonymous_is_sent_to_login(client):

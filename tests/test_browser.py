@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from admin_app.documents import Allocation
-from tests.conftest import CHROMIUM, PASSWORD, make_allocation, make_station, make_user
+from tests.conftest import CHROMIUM
+from tests.factories import PASSWORD, make_allocation, make_station, make_user
 from tests.places import XINGQING, YUANZHOU
 
 # Fixed paths for humans to look at (the brief asks for /tmp/browser_progress.png).

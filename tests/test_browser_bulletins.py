@@ -8,7 +8,7 @@ from docx import Document as Docx
 from playwright.sync_api import expect
 
 from tests.browser import log_in
-from tests.conftest import make_station, make_user
+from tests.factories import make_station, make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 FAILURE_SCREENSHOT = "/tmp/browser_bulletins_failure.png"  # noqa: S108

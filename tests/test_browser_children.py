@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from admin_app.documents import Child
 from tests import when
 from tests.browser import log_in
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 FAILURE_SCREENSHOT = "/tmp/browser_children_failure.png"  # noqa: S108

@@ -6,10 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import log_in
-from tests.conftest import ROLE_PLACES, make_allocation, make_station, make_user
+from tests.conftest import ROLE_PLACES
+from tests.factories import make_allocation, make_child, make_station, make_user
 from tests.places import CHUNLIN, TONGXI, XINGQING, ZHANGZHENG_V
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
-from tests.test_dashboard import make_child, new_case
+from tests.test_dashboard import new_case
 
 FAILURE_SCREENSHOT = "/tmp/browser_dashboard_failure.png"  # noqa: S108
 SCREENSHOT = "/tmp/browser_dashboard.png"  # noqa: S108

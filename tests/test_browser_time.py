@@ -9,7 +9,7 @@ from admin_app.core import dates
 from admin_app.documents.case import MandatoryReport
 from tests import when
 from tests.browser import log_in
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
 SCREENSHOT = "/tmp/browser_time_refused.png"  # noqa: S108

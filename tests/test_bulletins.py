@@ -18,7 +18,8 @@ from lxml import etree
 from admin_app.documents import AuditEntry, Station
 from admin_app.services import word
 from admin_app.services.bulletins import BULLETINS, bulletin_context, render_bulletin
-from tests.conftest import login_as, make_station
+from tests.conftest import login_as
+from tests.factories import make_station
 from tests.places import SANYING, TONGGUI, ZHANGZHENG
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ from admin_app.documents import AuditEntry, DomainError
 from admin_app.documents.case import Case, ChildInfo, Conference, MandatoryReport, Referral
 from admin_app.services import cases, referrals
 from tests import when
-from tests.conftest import login_as, make_user, text
+from tests.conftest import login_as, refusal, text
+from tests.factories import make_user
 
 
 def new_case(user, serious=False, reported_at=None):
@@ -254,18 +255,20 @@ def test_case_screens_walk_the_flow(app, users):
     assert Case.objects.get().step == "classified"
     # a county officer reads but cannot move the case
     county = login_as(app, users["county"])
-    county.post(
+    r = county.post(
         "/cases/advance/",
         data={"id": str(case.pk), "to": "assessed", "harm": "none", "risk": "low"},
     )
+    assert "只有未保站人员可以办理案件" in refusal(county, r)
     assert Case.objects.get().step == "classified"
     # another township does not even see it
     other = login_as(app, make_user("tg_station", "station", "640104200000"))
     assert "小红" not in text(other.get("/cases/"))
-    other.post(
+    r = other.post(
         "/cases/advance/",
         data={"id": str(case.pk), "to": "assessed", "harm": "none", "risk": "low"},
     )
+    assert "记录不存在或不在您的管辖范围内" in refusal(other, r)
     assert Case.objects.get().step == "classified"
 
 
@@ -443,10 +446,11 @@ def test_details_pages_read_in_chinese_and_the_worker_cannot_unmask_a_reporter(a
         assert f">{english}<" not in page.replace(" ", "").replace("\n", "") or english not in page
     form = worker.get(f"/mandatory_reports/edit/?id={report.pk}").get_data(as_text=True)
     assert 'name="reporter_public"' not in form and 'name="reporter_name"' not in form
-    worker.post(
+    r = worker.post(
         f"/mandatory_reports/edit/?id={report.pk}",
         data={**REPORT, "row_version": "0", "reporter_public": "y"},
     )
+    assert "内容没有改变，记录保持原样" in refusal(worker, r)  # the field is not hers to send
     report.reload()
     assert report.reporter_public is False and report.reporter_name_enc
 
@@ -474,9 +478,10 @@ def test_a_form_filled_from_a_registered_child_links_the_archive(app, users):
     assert "马小花" not in other.get(f"/mandatory_reports/new/?child={child.pk}").get_data(
         as_text=True
     )
-    other.post(
+    r = other.post(
         f"/help_requests/new/?child={child.pk}", data={"child_info-name": "别人", "open_case": ""}
     )
+    assert "创建记录成功" in refusal(other, r)  # saved, but not linked to a child not theirs
     from admin_app.documents.case import HelpRequest
 
     assert HelpRequest.objects.get().child_info.child is None

@@ -16,7 +16,8 @@ from admin_app.services import archive_history, child_import, roster
 from admin_app.services.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
 from admin_app.views import child_import as import_view
 from tests import when
-from tests.conftest import CHROMIUM, PASSWORD, login_as, make_user, text
+from tests.conftest import CHROMIUM, login_as, refusal, text
+from tests.factories import PASSWORD, make_user
 from tests.places import TONGXI, ZHANGZHENG
 
 CHUNLIN, ZHANGZHENG_VILLAGE = "640104100201", "640104100200"
@@ -283,7 +284,8 @@ def test_another_users_token_cannot_be_used(app, users):
     assert r.status_code == 404 and "不存在、已完成或不属于您" in text(r)
     r = other.post("/child_import/confirm/", data={"token": token, "mode": "all", "chunk": "1"})
     assert r.status_code == 404
-    other.post("/child_import/cancel/", data={"token": token})
+    r = other.post("/child_import/cancel/", data={"token": token})
+    assert "不存在、已完成或不属于您，无需取消" in refusal(other, r)
     assert uploads().find_one({"_id": token}) is not None
     r = other.post("/child_import/confirm/", data={"token": token + ".1", "mode": "all"})
     assert r.status_code == 404

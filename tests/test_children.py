@@ -9,7 +9,8 @@ from admin_app.documents import Child, DomainError, IdNumberIndex, TransferTrace
 from admin_app.services import archive_history, roster, todos
 from admin_app.services.workdays import add_workdays
 from tests import when
-from tests.conftest import login_as, make_user, text
+from tests.conftest import login_as, refusal, text
+from tests.factories import make_user
 
 id_number = when.id_number
 BIRTH = when.born(11, 40)  # 马小花, 11 years old on the suite's day
@@ -130,7 +131,8 @@ def test_village_director_archive_waits_for_review_within_five_working_days(app,
     assert "马小花" in text(station.get("/children/?todo=review"))
     assert todos.counts(users["station"])["review"] == 1
     # the village director cannot review; the 督导员 can
-    village.post("/children/review/", data={"id": str(child.pk)})
+    r = village.post("/children/review/", data={"id": str(child.pk)})
+    assert "只有乡镇（街道）儿童督导员可以审核档案" in refusal(village, r)
     assert Child.objects.get().review_status == "pending"
     station.post("/children/review/", data={"id": str(child.pk)})
     child.reload()

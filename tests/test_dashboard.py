@@ -7,11 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from admin_app.core import clock
-from admin_app.documents import Child
 from admin_app.documents.case import Case, ChildInfo
-from admin_app.services import cases, roster
-from tests import when
-from tests.conftest import login_as, make_allocation, make_station, make_user, text
+from admin_app.services import cases
+from tests.conftest import login_as, text
+from tests.factories import make_allocation, make_child, make_station, make_user
 from tests.places import (
     BAOHU,
     CHUNLIN,
@@ -28,22 +27,6 @@ from tests.places import (
 COUNT_RE = re.compile(r'<span id="row-count">(\d+)</span>')
 TAB_RE = re.compile(r"列表 \((\d+)\)")
 AREA_LINK_RE = re.compile(r'class="area-link" href="([^"]+)"')
-
-
-def make_child(village, name, **kw) -> Child:
-    child = Child(
-        name=name,
-        gender=kw.pop("gender", "M"),
-        birth_date=kw.pop("birth_date", when.born(11, 200)),
-        no_id_reason="not_issued",
-        risk_reason="父母长期外出" if kw.get("risk_level") == "high" else None,
-        **kw,
-    )
-    child.set_place(village)
-    child.check()
-    child.save()
-    roster.put(child)
-    return child
 
 
 def new_case(user, reported_at=None, step=None):
@@ -250,3 +233,17 @@ def test_home_page_shows_the_numbers_without_javascript(app, place_data):
         assert b"http" not in script.data.replace(b"http://www.w3.org/2000/svg", b"")
     for kind in ("review", "visit_overdue", "turning_18"):
         assert f'id="todo-{kind}"' in page
+
+
+def test_home_page_built_stations_link_opens_the_built_stations(app, place_data):
+    c = login_as(app, place_data["county"])
+    page = c.get("/").get_data(as_text=True)
+    card = page[page.index('id="fig-built"') :]
+    url = html.unescape(re.search(r'href="([^"]+)"', card).group(1))
+    listing = text(c.get(url))
+    assert "掌政镇未成年人保护工作站" in listing
+    assert "通贵乡未成年人保护工作站" not in listing
+    all_url = html.unescape(
+        re.search(r'href="([^"]+)"', page[page.index('id="fig-stations"') :]).group(1)
+    )
+    assert "通贵乡未成年人保护工作站" in text(c.get(all_url))

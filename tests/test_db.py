@@ -10,7 +10,8 @@ from pymongo.errors import OperationFailure
 
 from admin_app.db import DatabaseStartError, EmbeddedServer
 from admin_app.documents import Station
-from tests.conftest import ROOT, free_port, login_as, make_station
+from tests.conftest import ROOT, free_port, login_as
+from tests.factories import make_station
 
 BIN = str(ROOT / "var" / "bin" / "ferretdb-embedded")
 

@@ -32,8 +32,9 @@ from admin_app.documents.case import (
     Referral,
 )
 from admin_app.services import archive, cases, referrals, visits, word
-from tests.conftest import login_as, make_user, text
-from tests.test_visits import make_child, visit_data
+from tests.conftest import login_as, text
+from tests.factories import make_child, make_user
+from tests.test_visits import visit_data
 from tests.test_word import SEED_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from admin_app.documents import AuditEntry, Child
 from admin_app.services import roster
-from tests.conftest import login_as, make_user
+from tests.conftest import login_as
+from tests.factories import make_user
 from tests.places import TONGXI as TONGGUI_VILLAGE
 from tests.test_children import create
 

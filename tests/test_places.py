@@ -2,7 +2,8 @@
 
 from admin_app.documents import Place, Station, User
 from seed.loaders import load_allocation, load_places
-from tests.conftest import empty_database, login_as, make_station, make_user, text
+from tests.conftest import empty_database, login_as, text
+from tests.factories import make_station, make_user
 
 
 def test_loader_loads_all_of_ningxia_once(app):

@@ -10,7 +10,8 @@ import threading
 from flask_admin.contrib.mongoengine import ModelView
 
 from admin_app.documents.case import ReceivingUnit
-from tests.conftest import PROVINCE_CODE, login_as, make_user
+from tests.conftest import PROVINCE_CODE, login_as
+from tests.factories import make_user
 from tests.places import XINGQING, YUANZHOU, ZHANGZHENG
 
 

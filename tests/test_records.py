@@ -12,7 +12,8 @@ from admin_app.documents.records import (
     WorkPlan,
 )
 from tests import when
-from tests.conftest import login_as, make_user, text
+from tests.conftest import login_as, refusal, text
+from tests.factories import make_user
 
 FORMS = {
     "publicity": (
@@ -88,7 +89,8 @@ def test_station_keeps_a_record_the_county_reads_and_others_do_not(app, users, e
     assert other.get(f"/{endpoint}/edit/?id={record.pk}").status_code == 302
     # the county reads but does not write the station's records
     county = login_as(app, users["county"])
-    county.post(f"/{endpoint}/edit/?id={record.pk}", data={**data, "row_version": "0"})
+    r = county.post(f"/{endpoint}/edit/?id={record.pk}", data={**data, "row_version": "0"})
+    assert "只能查看该记录，不能修改" in refusal(county, r)
     assert model.objects.get().version == 0
 
 

@@ -33,9 +33,10 @@ from admin_app.documents.case import Case, ChildInfo, Referral
 from admin_app.documents.records import CommunityActivity, HalfYearReport, PublicityEvent
 from admin_app.services import reports, roster, word
 from admin_app.services.reports import paper
+from tests.conftest import login_as, refusal
+from tests.factories import make_allocation, make_child, make_station, make_user
 
 from . import when
-from .conftest import login_as, make_allocation, make_station, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 ZHANGZHENG, TONGGUI = "640104100000", "640104200000"
@@ -50,23 +51,20 @@ def at(*args) -> datetime:
 
 
 def child(village, name, categories, risk="low", school="in_school", created=None, **kw):
-    c = Child(
-        name=name,
-        gender="M",
+    c = make_child(
+        village,
+        name,
         birth_date=when.born(11, 200),
-        no_id_reason="not_issued",
         categories=categories,
         risk_level=risk,
         risk_reason="监护缺失" if risk == "high" else None,
         school_status=school,
         **kw,
     )
-    c.set_place(village)
-    c.check()
-    if created:
+    if created:  # an archive made on an earlier day
+        Child.objects(pk=c.pk).update(set__created_at=created)
         c.created_at = created
-    c.save()
-    roster.put(c)
+        roster.put(c)
     return c
 
 
@@ -560,7 +558,8 @@ def test_save_as_half_year_record(app, users, township_data):
     client.post("/reports/save/", data={**data, "summary": "改过"})
     assert HalfYearReport.objects.get().summary == "改过"
     assert HalfYearReport.objects.get().version == 1
-    client.post("/reports/save/", data={**data, "kind": "year"})
+    r = client.post("/reports/save/", data={**data, "kind": "year"})
+    assert "只有上半年、下半年的汇报可保存为汇报记录" in refusal(client, r)
     assert HalfYearReport.objects.count() == 1
     assert AuditEntry.objects(action="create", target_type="half_year_reports").count() == 1
 

@@ -79,7 +79,8 @@ from admin_app.services import archive, cases, roster
 from admin_app.services.child_import import TEMPLATE_HEADERS, uploads_collection
 from admin_app.views.cases import CaseView
 from tests import when
-from tests.conftest import PLACES, ROLE_PLACES, login_as, make_allocation, make_station, make_user
+from tests.conftest import PLACES, ROLE_PLACES, login_as, refusal
+from tests.factories import make_allocation, make_station, make_user
 from tests.places import (
     CHUNLIN,
     JINFENG,
@@ -223,6 +224,7 @@ NON_RECORD_ENDPOINTS = {
     "static",
     "admin.static",
     "health",
+    "ready",  # the database answers or not: no record, no personal data
     "favicon",
 }
 
@@ -2220,7 +2222,8 @@ def test_child_import_token_is_its_owners_alone(app, world, other):
         resp = thief.post("/child_import/confirm/", data=data)
         assert resp.status_code == 404, resp.status_code
         assert name not in resp.get_data(as_text=True)
-    thief.post("/child_import/cancel/", data={"token": token})
+    resp = thief.post("/child_import/cancel/", data={"token": token})
+    assert "不存在、已完成或不属于您" in refusal(thief, resp)
     assert name not in thief.get("/child_import/").get_data(as_text=True)
 
     assert uploads_collection().find_one({"_id": token}) == stored  # neither used nor dropped

@@ -4,7 +4,8 @@ import re
 
 from admin_app.documents import AuditEntry, Station
 from tests import when
-from tests.conftest import login_as, make_station, text
+from tests.conftest import login_as, text
+from tests.factories import make_station
 
 
 def _create(c, **data):

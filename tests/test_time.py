@@ -18,7 +18,8 @@ from admin_app.documents.calendar import HolidayYear
 from admin_app.documents.case import Case, MandatoryReport
 from admin_app.services import archive_history, cases, word, workdays
 from tests import when
-from tests.conftest import login_as, make_user, text
+from tests.conftest import login_as, text
+from tests.factories import make_user
 from tests.places import CHUNLIN, ZHANGZHENG
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,7 +42,8 @@ from admin_app.documents.records import (
     WorkPlan,
 )
 from tests import when
-from tests.conftest import ROLE_PLACES, login_as, make_user, text
+from tests.conftest import ROLE_PLACES, login_as, text
+from tests.factories import make_user
 from tests.forms import form_data
 
 ZHANGZHENG = ROLE_PLACES["station"]

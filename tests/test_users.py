@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 from admin_app.core import clock
-from admin_app.documents import User
-from tests.conftest import PASSWORD, AuthActions, login_as, text
+from admin_app.documents import AuditEntry, User
+from tests.conftest import AuthActions, login_as, text
+from tests.factories import PASSWORD, make_user
 
 
 def _new(c, **data):
@@ -161,3 +162,24 @@ def test_create_admin_cli(app):
     assert (u.role, u.place, u.must_change_password) == ("province", "640000000000", True)
     r = runner.invoke(args=["create-admin", "root1", "--password", "Strong#pass2026"])
     assert "已存在" in r.output
+
+
+def test_a_lost_phone_is_logged_out_everywhere_by_the_county(app, users):
+    target = users["station"]
+    phone = login_as(app, target)
+    assert phone.get("/children/").status_code == 200
+    outsider = make_user("yz_station", "station", "640402100000")
+    outsider_phone = login_as(app, outsider)
+    c = login_as(app, users["county"])
+    r = c.post(
+        "/users/action/",
+        data={"action": "end_sessions", "rowid": [str(target.pk), str(outsider.pk)]},
+        follow_redirects=True,
+    )
+    assert "已让 1 个账号在所有设备上退出登录" in text(r)  # the outsider is not the county's
+    r = phone.get("/children/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert outsider_phone.get("/children/").status_code == 200
+    assert login_as(app, target).get("/children/").status_code == 200  # may log in again
+    entry = AuditEntry.objects(action="update", target_id=str(target.pk)).first()
+    assert entry.detail.startswith("强制下线") and entry.actor == users["county"].username

@@ -1,5 +1,6 @@
 """Home visits (附件2 五): the year plan, extra planned visits, visit records, scope."""
 
+import functools
 from datetime import date, timedelta
 
 import pytest
@@ -7,26 +8,14 @@ import pytest
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
 from admin_app.services import archive_history, roster, visits
-from tests import when
-from tests.conftest import login_as, make_user, text
+from tests import factories, when
+from tests.conftest import login_as, refusal, text
+from tests.factories import make_user
 from tests.places import CHUNLIN, TONGGUI, TONGXI, ZHANGZHENG
 from tests.places import XINGQING as COUNTY
 
-
-def make_child(village=CHUNLIN, name="张小明", frequency="monthly", **kw) -> Child:
-    child = Child(
-        name=name,
-        gender=kw.pop("gender", "M"),
-        birth_date=kw.pop("birth_date", when.born(11, 40)),
-        no_id_reason="not_issued",
-        visit_frequency=frequency,
-        **kw,
-    )
-    child.set_place(village)
-    child.check()
-    child.save()
-    roster.put(child)
-    return child
+# The children of these tests are visited monthly unless a test says otherwise.
+make_child = functools.partial(factories.make_child, frequency="monthly")
 
 
 def row_of(user, child) -> dict:
@@ -223,7 +212,10 @@ def test_record_visit_marks_the_plan_done_and_sets_the_roster_dates(app, station
     entry = archive_history.history(child.pk)[0]
     assert entry["action"] == "走访"
     assert entry["changes"]["走访人员"] == ["", "王主任"]
-    assert AuditEntry.objects(target_id=str(child.pk), action="create").count() == 1
+    assert (
+        AuditEntry.objects(target_id=str(child.pk), action="create", actor="zz_station").count()
+        == 1
+    )
     page = text(c.get(f"/visits/?child={child.pk}"))
     assert "已登记" in page and "监护到位" in page and "已完成" in page
 
@@ -250,7 +242,7 @@ def test_future_visit_date_is_refused_with_the_typed_values_kept(app, station):
     assert "走访日期不能晚于今天。" in page
     assert "马儿童主任" in page and tomorrow.isoformat() in page
     assert book(child) is None
-    assert archive_history.history(child.pk) == []
+    assert [e["action"] for e in archive_history.history(child.pk)] == ["建档"]
 
 
 def test_visit_form_messages_are_chinese(app, station):
@@ -373,7 +365,8 @@ def test_a_village_director_sees_only_the_village(app):
     assert c.get(f"/visits/?child={theirs.pk}").status_code == 302
     assert c.post("/visits/record/", data=visit_form(mine)).status_code == 302
     assert len(book(mine).visits) == 1
-    c.post("/visits/record/", data=visit_form(theirs))
+    r = c.post("/visits/record/", data=visit_form(theirs))
+    assert "记录不存在或不在您的管辖范围内" in refusal(c, r)
     assert book(theirs) is None
 
 

@@ -10,6 +10,7 @@ import csv
 import io
 import unicodedata
 import warnings
+import zipfile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
@@ -81,6 +82,8 @@ def _sheet_title(title: str) -> str:
 
 # ---- reading an upload ----
 MAX_COLUMNS = 60  # columns read per row; a 台账 has about 20
+MAX_READ_ROWS = 20_000  # rows read from any upload (an import takes at most 5,000 of them)
+MAX_UNPACKED = 64 * 1024 * 1024  # what an .xlsx may unpack to (a 5,000-row 台账: ~5 MB)
 BLANK_TAIL = 1000  # this many blank rows in a row end the table (Excel keeps formatted blanks)
 _BROKEN_XLSX = "无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。"
 
@@ -93,7 +96,11 @@ def read_rows(filename: str, data: bytes) -> list[list]:
         return _xlsx_rows(data)
     if name.endswith(".csv"):
         try:
-            return [r[:MAX_COLUMNS] for r in csv.reader(io.StringIO(_decode_csv(data)))]
+            rows = []
+            for row in csv.reader(io.StringIO(_decode_csv(data))):
+                rows.append(_cells(row))
+                _count(rows)
+            return rows
         except csv.Error as exc:
             raise DomainError("CSV 文件格式有误，无法读取。") from exc
     if name.endswith(".xls"):
@@ -103,7 +110,32 @@ def read_rows(filename: str, data: bytes) -> list[list]:
     raise DomainError("只支持 .xlsx 或 .csv 文件。")
 
 
+def _cells(row) -> list:
+    """At most MAX_COLUMNS cells, text cleaned of control characters (core/text.py)."""
+    return [text.clean(c) if isinstance(c, str) else c for c in list(row)[:MAX_COLUMNS]]
+
+
+def _count(rows: list) -> None:
+    if len(rows) > MAX_READ_ROWS:
+        raise DomainError(f"表格超过 {MAX_READ_ROWS} 行，请拆分成多个文件后再上传。")
+
+
+def _unpacked_size_ok(data: bytes) -> None:
+    """Refuse a zip bomb before anything is unpacked: the sizes the archive declares bound
+    what zipfile will ever inflate, so memory stays bounded."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DomainError(_BROKEN_XLSX) from exc
+    if sum(m.file_size for m in members) > MAX_UNPACKED or len(members) > 1000:
+        raise DomainError(
+            f"该 Excel 文件解压后超过 {MAX_UNPACKED // (1024 * 1024)} MB，不像一份台账；"
+            "请确认文件无误，或拆分后再上传。"
+        )
+
+
 def _xlsx_rows(data: bytes) -> list[list]:
+    _unpacked_size_ok(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
@@ -113,11 +145,14 @@ def _xlsx_rows(data: bytes) -> list[list]:
     try:
         rows, blank = [], 0
         for row in wb.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            rows.append(list(row))
+            rows.append(_cells(row))
             blank = 0 if any(c is not None and str(c).strip() for c in row) else blank + 1
             if blank >= BLANK_TAIL:
                 break
+            _count(rows)
         return rows
+    except DomainError:
+        raise
     except Exception as exc:
         raise DomainError(_BROKEN_XLSX) from exc
     finally:

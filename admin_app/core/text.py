@@ -7,7 +7,9 @@ hold. Line breaks become `\\n`; tabs stay; other control characters go.
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab and line feed, DEL, and the bidirectional overrides that make a name
+# read backwards on screen (U+202E turns 照片gpj.exe into 照片exe.jpg).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(value: str) -> str:
@@ -16,7 +18,7 @@ def clean(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
-_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\\/:*?"<>|]+')
 
 
 def file_name(value: str, limit: int = 120) -> str:

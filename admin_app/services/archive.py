@@ -46,6 +46,11 @@ def id_number_notes(child: Child) -> dict[str, str]:
     return notes
 
 
+def needs_review(user) -> bool:
+    """An archive made or changed by a village 儿童主任 waits for the township's review."""
+    return user.role == ROLE_VILLAGE
+
+
 def prepare(child: Child, user, is_created: bool, village: str | None) -> None:
     """Before saving: place, the archive's rules, the review rule, the 身份证 reservation."""
     if village:
@@ -58,7 +63,7 @@ def prepare(child: Child, user, is_created: bool, village: str | None) -> None:
     if is_created and child.pk is None:
         child.id = ObjectId()
     child.check()
-    if user.role == ROLE_VILLAGE:
+    if needs_review(user):
         since = clock.today()
         due = add_workdays(since, REVIEW_WORKDAYS)
         child.review_status, child.review_since, child.review_due, child.review_due_exact = (
@@ -111,6 +116,37 @@ def release_reservation(child: Child) -> None:
     number = getattr(child, "_reserved_id_number", None)
     if number:
         IdNumberIndex._get_collection().delete_one({"_id": number, "child": str(child.pk)})
+
+
+def insert(child: Child, user, village: str | None = None) -> None:
+    """The first write of an archive: its rules, its 身份证 reservation, version 0. Nothing is
+    left reserved when it fails."""
+    prepare(child, user, True, village)
+    try:
+        child.save_new(user)
+    except Exception:
+        release_reservation(child)
+        raise
+
+
+def record_creation(child: Child, user, note: str = "", write_roster: bool = True) -> None:
+    """What follows an archive's first write: the audit entry, the roster row, the history."""
+    audit.record(
+        "create",
+        child,
+        changes=audit.diff({}, child.to_mongo().to_dict()),
+        detail=note or None,
+        actor=user,
+    )
+    after_save(child, user, True, {}, note=note, write_roster=write_roster)
+
+
+def create(child: Child, user, village: str | None = None, note: str = "") -> Child:
+    """An archive created outside a form (an import row, a test's factory): the same rules
+    and the same records as the archive screen's 新建."""
+    insert(child, user, village)
+    record_creation(child, user, note)
+    return child
 
 
 def after_save(

@@ -193,11 +193,22 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         record = get_scoped(self.model, request.args.get("id", ""), current_user)[0]
+        if record is not None and not self.can_edit:
+            # Flask-Admin would redirect silently: say why.
+            flash("您的角色只能查看该记录，不能修改；未作任何改动。", "warning")
+            return redirect(self.get_url(".index_view"))
         reason = self.read_only_reason(record) if record is not None else None
         if reason:
             flash(reason, "info")
             return redirect(self.get_url(".details_view", id=request.args.get("id")))
         return super().edit_view()
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        if not self.can_create:
+            flash("您的角色不能在这里新建记录；未作任何改动。", "warning")
+            return redirect(self.get_url(".index_view"))
+        return super().create_view()
 
     # ---- scope ----
     def get_query(self):

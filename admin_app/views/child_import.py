@@ -139,8 +139,10 @@ class ChildImportView(SecureBaseView):
         if doc is not None and doc.get("mode") is not None:
             flash("该文件已开始导入，无法取消；已导入的档案请在儿童档案中查看。", "warning")
             return redirect(url_for("children.index_view"))
-        if doc is not None:
-            delete_upload(doc["_id"], doc.get("parts", 1))
+        if doc is None:  # not this user's (or gone): nothing to cancel, and say so
+            flash("该导入不存在、已完成或不属于您，无需取消。", "warning")
+            return redirect(url_for(".index"))
+        delete_upload(doc["_id"], doc.get("parts", 1))
         flash("已取消，未导入任何数据。", "info")
         return redirect(url_for(".index"))
 

@@ -145,3 +145,16 @@ class UserView(ScopedModelView):
             audit.record("update", user, changes={"locked_until": ["锁定", "解除"]})
             count += 1
         flash(f"已解除 {count} 个账号的锁定。", "success")
+
+    @action(
+        "end_sessions",
+        "强制下线",
+        "确定让所选账号在所有设备上立即退出吗？（手机或电脑丢失、人员离岗时使用）",
+    )
+    def action_end_sessions(self, ids):
+        count = 0
+        for user in self.scoped_ids(ids):
+            user.end_sessions()  # a new nonce: every cookie issued before opens nothing
+            audit.record("update", user, detail="强制下线：结束该账号在所有设备上的登录")
+            count += 1
+        flash(f"已让 {count} 个账号在所有设备上退出登录。", "success")

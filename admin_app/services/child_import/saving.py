@@ -4,7 +4,7 @@ from flask import current_app, has_app_context
 from mongoengine.errors import NotUniqueError, ValidationError
 
 from ...documents import Child, DomainError
-from .. import archive, archive_history, audit, roster
+from .. import archive, archive_history, roster
 from .columns import RowResult
 
 
@@ -36,23 +36,14 @@ def save_rows(results: list[RowResult], user) -> tuple[list[Child], list[tuple[i
             continue
         child = r.child
         try:
-            archive.prepare(child, user, True, r.village)
-            child.save_new(user)
+            archive.insert(child, user, r.village)
         except Exception as exc:  # every failure is reported per row
-            archive.release_reservation(child)
             if not isinstance(exc, DomainError | NotUniqueError | ValidationError):
                 _log_exception("child import: save failed on line %s", r.line)
             failed.append((r.line, _save_error(exc)))
             continue
         try:
-            audit.record(
-                "create",
-                child,
-                changes=audit.diff({}, child.to_mongo().to_dict()),
-                detail="Excel 导入",
-                actor=user,
-            )
-            archive.after_save(child, user, True, {}, note="Excel 导入", write_roster=False)
+            archive.record_creation(child, user, note="Excel 导入", write_roster=False)
         except Exception:  # the archive is saved; the roster can be rebuilt
             _log_exception("child import: after-save steps failed on line %s", r.line)
         saved.append(child)

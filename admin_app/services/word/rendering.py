@@ -11,6 +11,8 @@ from docx.oxml import ns as _docx_ns
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
+import doc_templates
+
 from ...core import dates
 from ...documents.constants import GENDERS
 
@@ -20,7 +22,7 @@ from ...documents.constants import GENDERS
 # so python-docx's own binding is put back.
 _docx_ns.nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "doc_templates"
+TEMPLATE_DIR = doc_templates.DIR  # in the checkout or the installed wheel
 TEMPLATES = {
     "help_request": "help_request_form.docx",  # 附件5
     "mandatory_report": "mandatory_report_form.docx",  # 附件6
