@@ -176,6 +176,20 @@ def rotate_field_keys():
         )
 
 
+@click.command("create-indexes")
+@with_appcontext
+def create_indexes():
+    """创建数据库索引（安装后和每次升级后执行；可重复执行）。"""
+    import mongoengine
+
+    from .indexes import create_all
+
+    found = create_all(mongoengine.get_db())
+    for collection, name in found:
+        click.echo(f"  {collection}: {name}")
+    click.echo(f"索引已就绪：共 {len(found)} 个。")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(create_admin)
@@ -185,3 +199,4 @@ def init_app(app) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(migrate_command)
     app.cli.add_command(rotate_field_keys)
+    app.cli.add_command(create_indexes)

@@ -10,6 +10,7 @@ export FLASK_APP=admin_app
 .venv/bin/flask seed allocation
 .venv/bin/flask seed demo
 .venv/bin/flask migrate
+.venv/bin/flask create-indexes >/dev/null
 export HOST=${HOST:-127.0.0.1}
 export PORT=${PORT:-5000}
 echo

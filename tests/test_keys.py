@@ -93,3 +93,21 @@ def test_a_database_migrated_by_a_newer_release_is_refused(app):
         create_app(_config(app, SECRET_KEY="test-secret-key", FIELD_ENCRYPTION_KEY=FIELD_KEY))
     result = app.test_cli_runner().invoke(args=["migrate"])
     assert result.exit_code != 0 and "2099-01-01-from-the-future" in result.output
+
+
+def test_create_indexes_makes_every_declared_index(app):
+    from admin_app.indexes import SCREEN_INDEXES
+
+    result = app.test_cli_runner().invoke(args=["create-indexes"])
+    assert result.exit_code == 0, result.output
+    db = mongoengine.get_db()
+    for collection, keys, _ in SCREEN_INDEXES:
+        held = [list(ix["key"].items()) for ix in db[collection].list_indexes()]
+        assert [(k, float(v)) for k, v in keys] in [[(k, float(v)) for k, v in h] for h in held], (
+            collection,
+            keys,
+            held,
+        )
+    assert any(ix.get("unique") for ix in db.users.list_indexes())  # the documents' own
+    again = app.test_cli_runner().invoke(args=["create-indexes"])
+    assert again.exit_code == 0 and "索引已就绪" in again.output
