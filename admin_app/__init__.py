@@ -43,6 +43,14 @@ def load_config(app: Flask, config: dict | None = None) -> None:
         app.config.update(config)
 
 
+def settings_only() -> Flask:
+    """An app holding only the configuration (no database, no views): for what runs before
+    the app, such as the production server's master starting the embedded database."""
+    holder = Flask("admin_app_settings")
+    load_config(holder)
+    return holder
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults, then FLASK_* environment variables, then `config` (tests)."""
     app = Flask(__name__, static_url_path="/assets")

@@ -282,13 +282,10 @@ def init_app(app) -> None:
 def serve() -> int:
     """Run the embedded database in the foreground until SIGINT/SIGTERM, restarting it if it
     dies (`python -m admin_app.db`)."""
-    from flask import Flask
 
-    from . import load_config
+    from . import settings_only
 
-    settings = Flask("admin_app_settings")
-    load_config(settings)
-    server = embedded_server(settings)
+    server = embedded_server(settings_only())
     try:
         uri = server.start()
     except DatabaseStartError as exc:

@@ -10,8 +10,6 @@ Environment: HOST, PORT, WEB_CONCURRENCY (workers), WBZ_THREADS (threads per wor
 
 import os
 
-from flask import Flask
-
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, 2 * (os.cpu_count() or 1) + 1)))
 worker_class = "gthread"
@@ -28,18 +26,12 @@ control_socket_disable = True  # gunicorn 27's shared ~/.gunicorn/gunicorn.ctl: 
 _database = None
 
 
-def _settings() -> Flask:
-    from admin_app import load_config
-
-    holder = Flask("admin_app_settings")
-    load_config(holder)
-    return holder
-
-
 def on_starting(server):
     """Before the workers: the embedded database, owned by this master process."""
     global _database
-    settings = _settings()
+    from admin_app import settings_only
+
+    settings = settings_only()
     if settings.config.get("MONGODB_URI"):
         return
     from admin_app.db import embedded_server

@@ -379,7 +379,7 @@ def test_details_page_links_the_dossier(app, users, archived):
 def test_a_dossier_that_cannot_be_rendered_leaves_the_case_open(app, users, monkeypatch):
     case, *_ = full_case(app, users)
 
-    def broken(name, context):
+    def broken(name, context, prepare=None):
         raise RuntimeError("模板损坏")
 
     monkeypatch.setattr(word.rendering, "render", broken)  # what the dossier renders with

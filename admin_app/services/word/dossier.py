@@ -4,8 +4,6 @@ embedded whole as its own official table."""
 from datetime import datetime
 from io import BytesIO
 
-from docxtpl import DocxTemplate
-
 from ...core import clock
 from ...documents.constants import (
     CASE_CHANNELS,
@@ -27,14 +25,12 @@ from .forms import help_request_context, mandatory_report_context, referral_cont
 from .rendering import (
     BLANK,
     BLANK_DATE,
-    _environment,
     _label,
     child_context,
     clean,
     cn_day,
     cn_minute,
     cn_when,
-    template_path,
     text,
 )
 
@@ -176,8 +172,10 @@ def _form(template: str, fields: dict, day, title: str) -> dict:
 def render_dossier(case) -> bytes:
     """The dossier as .docx: each form in `forms` goes in as a filled copy of its own
     official template (a docxtpl subdocument), tables, labels and boxes as on paper."""
-    tpl = DocxTemplate(template_path("dossier"))
-    context = dossier_context(case)
+    return rendering.render("dossier", dossier_context(case), prepare=_embed_forms)
+
+
+def _embed_forms(tpl, context: dict) -> None:
     subdocs = []
     for i, form in enumerate(context["forms"]):
         sub = tpl.new_subdoc(BytesIO(rendering.render(form["template"], form["fields"])))
@@ -185,10 +183,6 @@ def render_dossier(case) -> bytes:
             sub.subdocx.paragraphs[0].paragraph_format.page_break_before = True
         subdocs.append({"doc": sub})
     context["forms"] = subdocs
-    tpl.render(context, jinja_env=_environment(), autoescape=True)
-    out = BytesIO()
-    tpl.save(out)
-    return out.getvalue()
 
 
 def dossier_context(case) -> dict:

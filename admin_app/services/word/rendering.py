@@ -74,9 +74,13 @@ def _environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
-def render(template_name: str, context: dict) -> bytes:
-    """The filled .docx as bytes."""
+def render(template_name: str, context: dict, prepare=None) -> bytes:
+    """The filled .docx as bytes: the one place a Word template is opened and rendered
+    (always escaped). `prepare(tpl, context)` may add what needs the opened template first
+    (the dossier's subdocuments)."""
     tpl = DocxTemplate(template_path(template_name))
+    if prepare is not None:
+        prepare(tpl, context)
     tpl.render(context, jinja_env=_environment(), autoescape=True)
     out = BytesIO()
     tpl.save(out)
