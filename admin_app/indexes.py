@@ -1,30 +1,75 @@
 """The indexes of the database, created by `flask create-indexes` (run at install and after
 each upgrade; the app also creates each document's own `meta` indexes on first use).
 
-Two kinds: each document's `meta["indexes"]` (scope `place_path`, unique keys), and the
-compound indexes a screen's list needs on MongoDB — the scope first, then the list's
-sort — declared here, one line per screen, so a province DBA can read what each page
-asks of the server. (The embedded FerretDB on SQLite keeps them too, but pushes down
-little beyond `_id`: see issue 13.)
+Two kinds: each document's `meta["indexes"]` (unique keys), and the indexes each list
+screen needs, declared here one line per screen, so a province DBA can read what each
+page asks of the server: for each depth of place (`scope0` province … `scope4` village,
+documents/base.py: SCOPE_FIELDS) the scope then the list's order, so a page of any
+user's list is read from the index in order, skip and limit included; and the fields its
+filters and sortable columns name.
+
+On the embedded server (FerretDB on SQLite) an index whose name starts with `pushdown_`
+tells it that its fields hold one scalar value in every document: filters, sorts, skips,
+limits and counts on them then run in SQLite on those indexes
+(tools/ferretdb/patches/…/pushdown.go; EXPLAIN: `SEARCH … USING INDEX`). The
+`pushdown_fields_…` ones only declare the filter fields (MongoDB keeps them as ordinary
+indexes; SQLite gets none, so it never prefers them to the one that gives the page's
+order). Every field named here is a scalar in its document (tests/test_pushdown.py).
 """
 
 from mongoengine.base import common
 
-# (collection, keys, the screen that needs it)
+from .documents.base import SCOPE_FIELDS
+
+# (collection, the list's order, the fields its filters and sortable columns use, the screen)
 SCREEN_INDEXES = (
-    ("audit_log", [("place_path", 1), ("at", -1)], "操作日志：本辖区，按时间倒序"),
-    ("cases", [("place_path", 1), ("reported_at", -1)], "案件列表：本辖区，按报告时间倒序"),
-    ("cases", [("place_path", 1), ("step", 1)], "首页待办：未办结案件"),
-    ("help_requests", [("place_path", 1), ("created_at", -1)], "附件5 列表"),
-    ("mandatory_reports", [("place_path", 1), ("created_at", -1)], "附件6 列表"),
-    ("referrals", [("place_path", 1), ("status", 1)], "附件7 列表与转介反馈逾期待办"),
-    ("children", [("place_path", 1), ("name", 1)], "儿童档案导出：本辖区，按姓名"),
-    ("users", [("place_path", 1), ("username", 1)], "用户管理"),
-    ("stations", [("place_path", 1), ("build_status", 1)], "未保站列表与建设进度"),
+    ("audit_log", [("at", -1)], ("action", "actor", "target_type"), "操作日志：本辖区，按时间倒序"),
+    (
+        "cases",
+        [("reported_at", -1)],
+        ("step", "klass", "channel", "number"),
+        "案件列表：按报告时间倒序",
+    ),
+    ("help_requests", [("created_at", -1)], (), "附件5 列表：按填写时间倒序"),
+    ("mandatory_reports", [("created_at", -1)], ("report_method",), "附件6 列表：按填写时间倒序"),
+    ("referrals", [("created_at", -1)], ("status",), "附件7 列表与转介反馈逾期待办"),
+    ("receiving_units", [("name", 1)], ("kind",), "接收单位"),
+    ("users", [("username", 1)], ("role",), "用户管理"),
+    (
+        "stations",
+        [("place", 1)],
+        ("build_status", "acceptance_result", "setup_mode", "name", "build_year", "filed_date"),
+        "未保站列表与建设进度",
+    ),
+    ("allocations", [("place", 1)], (), "建设任务分配表"),
+    ("places", [("code", 1)], ("level", "name"), "行政区划"),
+    ("publicity_events", [("held_on", -1)], ("kind",), "宣传培训"),
+    ("volunteers", [("name", 1)], (), "志愿者"),
+    ("social_organizations", [("name", 1)], (), "社会组织"),
+    ("caring_families", [("head_name", 1)], (), "爱心家庭"),
+    ("community_activities", [("held_on", -1)], ("venue", "kind"), "儿童之家活动"),
+    ("work_plans", [("year", -1)], (), "工作计划"),
+    ("half_year_reports", [("year", -1), ("half", -1)], (), "半年报告"),
+)
+# Read by _id or by their owner's key, never listed by place.
+OWNER_INDEXES = (
     ("attachments", [("child", 1)], "档案详情：照片和扫描件"),
     ("attachments", [("record", 1)], "工作记录详情：照片"),
-    ("publicity_events", [("place_path", 1), ("held_on", -1)], "宣传培训列表"),
 )
+
+
+def screen_indexes():
+    """[(collection, keys, name)] of every index the screens need."""
+    out = []
+    for collection, order, fields, _screen in SCREEN_INDEXES:
+        tail = "_".join(f"{k}{'_desc' if d < 0 else ''}" for k, d in order)
+        for scope in SCOPE_FIELDS:
+            out.append((collection, [(scope, 1), *order], f"pushdown_{scope}_{tail}"))
+        if fields:
+            out.append((collection, [(f, 1) for f in fields], "pushdown_fields"))
+    for collection, keys, _screen in OWNER_INDEXES:
+        out.append((collection, keys, None))
+    return out
 
 
 def create_all(db) -> list[tuple[str, str]]:
@@ -35,8 +80,8 @@ def create_all(db) -> list[tuple[str, str]]:
         if meta.get("abstract") or not meta.get("collection") or meta.get("allow_inheritance"):
             continue
         cls.ensure_indexes()
-    for collection, keys, _screen in SCREEN_INDEXES:
-        db[collection].create_index(keys)
+    for collection, keys, name in screen_indexes():
+        db[collection].create_index(keys, **({"name": name} if name else {}))
     found = []
     for name in sorted(db.list_collection_names()):
         for ix in db[name].list_indexes():

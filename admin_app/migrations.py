@@ -34,9 +34,54 @@ def _rosters(db) -> str:
     return f"已重建列表索引：{rebuild()} 份档案"
 
 
+def _scope_fields(db) -> str:
+    """Every record filed under a place gets its keys one per depth (scope0…scope4)."""
+    from mongoengine.base import common
+    from pymongo import UpdateOne
+
+    from .documents.base import PlaceKeyed, scope_values
+
+    done = 0
+    for cls in list(common._document_registry.values()):
+        if not issubclass(cls, PlaceKeyed) or cls._meta.get("abstract"):
+            continue
+        coll = db[cls._get_collection_name()]
+        batch = []
+        for doc in coll.find({}, {"place_path": 1}):
+            batch.append(
+                UpdateOne({"_id": doc["_id"]}, {"$set": scope_values(doc.get("place_path"))})
+            )
+            if len(batch) == 500:
+                done += coll.bulk_write(batch, ordered=False).matched_count
+                batch = []
+        if batch:
+            done += coll.bulk_write(batch, ordered=False).matched_count
+    return f"已为 {done} 条记录写入分级地点键"
+
+
+def _attachment_bytes(db) -> str:
+    """Each attachment's bytes move to attachment_bytes (a list of photos reads none)."""
+    moved = 0
+    for doc in db["attachments"].find({"data": {"$exists": True}}, {"_id": 1}):
+        full = db["attachments"].find_one({"_id": doc["_id"]})
+        if full.get("data") is None:
+            continue
+        db["attachment_bytes"].update_one(
+            {"_id": doc["_id"]}, {"$setOnInsert": {"data": full["data"]}}, upsert=True
+        )
+        db["attachments"].update_one({"_id": doc["_id"]}, {"$unset": {"data": ""}})
+        moved += 1
+    return f"已将 {moved} 个附件的文件内容与其说明分开存放"
+
+
 MIGRATIONS = (
     ("2026-12-04-reporters-under-field-key", "匿名报告人改用独立的字段密钥加密", _field_key),
     ("2026-12-04-rebuild-rosters", "重建各乡镇（街道）的列表索引", _rosters),
+    (
+        "2026-12-04-scope-fields",
+        "记录按省、市、县、乡、村各级地点建键（列表只读本页）",
+        _scope_fields,
+    ),
 )
 KNOWN = {name for name, _, _ in MIGRATIONS}
 

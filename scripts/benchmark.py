@@ -35,7 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+import bench_records  # noqa: E402
 from bson import ObjectId  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
@@ -688,6 +690,81 @@ def timed(fn, reps: int, budget_s: float = 40.0, minimum: int = 3):
     return times, note
 
 
+def record_cases(app, db, users, page, base) -> list:
+    """(label, role, app, floor, sqlite) of the pages over the audit log, cases, forms and
+    work records (scripts/bench_records.py): page 1, a deep page, a filter, and the
+    landing page's case figures, for the station, county and province user."""
+    from admin_app.services import dashboard_data
+
+    out = []
+    depth = {"station": 3, "county": 2, "province": 0}
+    level = {"station": "township", "county": "county", "province": "province"}
+    for role, user in users.items():
+        key = user.place
+        scope = {f"scope{depth[role]}": key}
+        deep = 10 if role == "station" else 200
+        skip = deep * 50
+        for label, url, coll, sort, filt, sk, table in (
+            ("audit /audit/ page 1", "/audit/", "audit_log", [("at", -1)], {}, 0, "audit"),
+            (
+                f"audit page {deep + 1}",
+                f"/audit/?page={deep}",
+                "audit_log",
+                [("at", -1)],
+                {},
+                skip,
+                "audit",
+            ),
+            (
+                "audit filter 操作=修改",
+                "/audit/?flt0_0=update",
+                "audit_log",
+                [("at", -1)],
+                {"action": "update"},
+                0,
+                None,
+            ),
+            ("cases /cases/ page 1", "/cases/", "cases", [("reported_at", -1)], {}, 0, "cases"),
+            (
+                f"cases page {deep // 10 + 1}",
+                f"/cases/?page={deep // 10}",
+                "cases",
+                [("reported_at", -1)],
+                {},
+                deep // 10 * 50,
+                "cases",
+            ),
+            (
+                "附件7 /referrals/ page 1",
+                "/referrals/",
+                "referrals",
+                [("created_at", -1)],
+                {},
+                0,
+                None,
+            ),
+            ("宣传培训 page 1", "/publicity/", "publicity_events", [("held_on", -1)], {}, 0, None),
+        ):
+            floor = bench_records.floor_page(db, coll, {**scope, **filt}, sort, sk)
+            sqlite_fn = base.page(table, level[role], key, sk) if table else None
+            out.append((label, role, page(role, url), floor, *([sqlite_fn] if sqlite_fn else [])))
+
+        def figures(user=user):
+            with app.app_context():
+                return dashboard_data._cases(user, clock.today())
+
+        out.append(
+            (
+                "landing page case figures",
+                role,
+                figures,
+                bench_records.floor_case_figures(db, scope),
+                base.case_figures(level[role], key),
+            )
+        )
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--children", type=int, default=200000)
@@ -697,13 +774,21 @@ def main() -> int:
     ap.add_argument("--naive-reps", type=int, default=3)
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--audit", type=int, default=3000000, help="audit log entries")
+    ap.add_argument("--cases", type=int, default=50000, help="cases, each with 附件5/6/7")
+    ap.add_argument("--records", type=int, default=30000, help="work records (宣传培训)")
+    ap.add_argument(
+        "--scale", type=float, default=1.0, help="multiply every size (0.05 for a quick run)"
+    )
     args = ap.parse_args()
+    for size in ("children", "visits", "audit", "cases", "records"):
+        setattr(args, size, max(1, int(getattr(args, size) * args.scale)))
     t_start = time.perf_counter()
 
     import mongoengine
     from argon2 import PasswordHasher
 
-    from admin_app import create_app
+    from admin_app import create_app, indexes
     from admin_app.db import EmbeddedServer
     from admin_app.documents import Place
     from admin_app.documents import user as user_module
@@ -725,8 +810,9 @@ def main() -> int:
     name = f"bench_{uuid.uuid4().hex[:10]}"
     print(f"backend: {backend}; database {name}")
     print(
-        f"children {args.children}, visits {args.visits}, seed {args.seed}, "
-        f"python {sys.version.split()[0]}, {os.cpu_count()} cpus"
+        f"children {args.children}, visits {args.visits}, audit entries {args.audit}, "
+        f"cases {args.cases} (each with 附件5, 附件6, 附件7), work records {args.records}, "
+        f"seed {args.seed}, python {sys.version.split()[0]}, {os.cpu_count()} cpus"
     )
     client = MongoClient(uri)
     db = client[name]
@@ -749,6 +835,21 @@ def main() -> int:
             rosters, gen = load_data(db, args.children, args.visits, args.seed)
             gc.collect()
             places = Place._all()
+            s = time.perf_counter()
+            audit_rows, case_rows = bench_records.load(
+                db, places, args.audit, args.cases, args.records, args.seed
+            )
+            print(
+                f"audit {args.audit}, cases {args.cases} (+forms, referrals), work records "
+                f"{args.records} inserted in {time.perf_counter() - s:.1f} s"
+            )
+            s = time.perf_counter()
+            indexes.create_all(db)
+            print(f"indexes (flask create-indexes) built in {time.perf_counter() - s:.1f} s")
+            s = time.perf_counter()
+            sqlite_base = bench_records.SqliteBaseline(audit_rows, case_rows)
+            audit_rows = case_rows = None
+            print(f"SQLite baseline table built in {time.perf_counter() - s:.1f} s")
             # The county with the most children, its largest township, the province.
             per_county = Counter()
             for t, rows in rosters.items():
@@ -990,6 +1091,7 @@ def main() -> int:
                 summary_floor("province"),
             ),
         ]
+        cases += record_cases(app, db, users, page, sqlite_base)
         # Check the pages show what they should before timing them. Outside any app
         # context: requests inside one share `g`, and flask-login caches the user there
         # (the county's page 50 once showed the station's rows that way).
@@ -1062,7 +1164,7 @@ def main() -> int:
         )
         results = []
         failures = []
-        for label, role, fn, floor in cases:
+        for label, role, fn, floor, *base in cases:
             try:
                 app_t, note = timed(fn, args.reps)
             except Exception as exc:  # noqa: BLE001 - report and go on with the others
@@ -1071,10 +1173,12 @@ def main() -> int:
                 print(f"  {label:<36} {role:<9} FAILED: {type(exc).__name__}: {msg}", flush=True)
                 continue
             floor_t, fnote = timed(floor, args.reps)
-            results.append((label, role, app_t, note, floor_t, fnote))
+            sqlite_t = timed(base[0], args.reps)[0] if base else None
+            results.append((label, role, app_t, note, floor_t, fnote, sqlite_t))
             print(
                 f"  {label:<36} {role:<9} app {statistics.median(app_t):9.1f}  "
-                f"floor {statistics.median(floor_t):9.1f}",
+                f"floor {statistics.median(floor_t):9.1f}"
+                + (f"  sqlite {statistics.median(sqlite_t):7.2f}" if sqlite_t else ""),
                 flush=True,
             )
 
@@ -1102,16 +1206,23 @@ def main() -> int:
         print("== results ==")
         print(
             f"{'page':<38}|{'user':<9}|{'app median ms':>14}|{'app p95 ms':>11}|"
-            f"{'floor median ms':>16}|{'ratio':>7}| note"
+            f"{'floor median ms':>16}|{'app/floor':>10}|{'sqlite ms':>10}|{'app/sqlite':>11}| note"
         )
-        for label, role, app_t, note, floor_t, fnote in results:
+        for label, role, app_t, note, floor_t, fnote, sqlite_t in results:
             am, fm = statistics.median(app_t), statistics.median(floor_t)
+            sm = statistics.median(sqlite_t) if sqlite_t else None
             notes = ", ".join(
                 x for x in (f"app {note}" if note else "", f"floor {fnote}" if fnote else "") if x
             )
             print(
                 f"{label:<38}|{role:<9}|{am:>14.1f}|{pct(app_t, 0.95):>11.1f}|"
-                f"{fm:>16.1f}|{am / fm if fm else float('nan'):>7.1f}| {notes}"
+                f"{fm:>16.1f}|{am / fm if fm else float('nan'):>10.1f}|"
+                + (
+                    f"{sm:>10.2f}|{am / sm if sm else float('nan'):>11.0f}|"
+                    if sm
+                    else f"{'':>10}|{'':>11}|"
+                )
+                + f" {notes}"
             )
         for label, role, msg in failures:
             print(f"{label:<38}|{role:<9}| FAILED: {msg}")

@@ -42,7 +42,7 @@ fi
 
 # The embedded database server. Rebuilt when its source changes.
 bin=var/bin/ferretdb-embedded
-src_stamp=var/bin/.src-$(cat tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go tools/ferretdb/*.py | sha1sum | cut -c1-12)
+src_stamp=var/bin/.src-$(find tools/ferretdb -type f | sort | xargs cat | sha1sum | cut -c1-12)
 if [ -z "${MONGODB_URI:-}" ] && { [ ! -x "$bin" ] || [ ! -f "$src_stamp" ]; }; then
   if ! command -v go >/dev/null; then
     echo "错误：未找到 Go 工具链，无法构建内置数据库；请安装 Go 或设置 MONGODB_URI。" >&2

@@ -128,6 +128,7 @@ def load_places() -> tuple[int, int]:
             created_by="seed",
             updated_by="seed",
         )
+        doc.sync_scope()
         doc.validate()
         new_docs.append(doc.to_mongo().to_dict())
     for i in range(0, len(new_docs), 500):

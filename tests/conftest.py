@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 from pymongo import MongoClient, monitoring
 from werkzeug.serving import make_server
 
-from admin_app import create_app
+from admin_app import create_app, indexes
 from admin_app.core.clock import TZ
 from admin_app.db import EmbeddedServer
 from admin_app.documents import AuditEntry, Place
@@ -181,6 +181,7 @@ def make_places():
                 place=code,
                 place_path=paths[code],
             )
+            .synced()
             .to_mongo()
             .to_dict()
         )
@@ -228,6 +229,7 @@ def clean_db(app):
     if TOUCHED.fresh:
         empty_database()
         make_places()
+        indexes.create_all(mongoengine.get_db())  # as `flask create-indexes` does
         TOUCHED.fresh = False
     else:
         db = mongoengine.get_db()

@@ -84,3 +84,28 @@ def test_attachments_follow_a_transfer(app, users):
     assert c.get(f"/children/attachment/?id={att.pk}").status_code == 404
     tg = login_as(app, make_user("tg_station", "station", "640104200000"))
     assert tg.get(f"/children/attachment/?id={att.pk}").status_code == 200
+
+
+def test_a_photo_list_never_reads_the_photos(app, users):
+    """Issue 13: the bytes live apart (attachment_bytes), so the details page's list of
+    photos reads descriptions only; a record stored before the split is moved by the
+    migration and downloads the same."""
+    import mongoengine
+
+    from admin_app import migrations
+
+    c = login_as(app, users["station"])
+    create(c)
+    child = Child.objects.get()
+    upload(c, child, PNG, "a.png")
+    db = mongoengine.get_db()
+    att = db["attachments"].find_one()
+    assert "data" not in att and db["attachment_bytes"].find_one({"_id": att["_id"]})["data"] == PNG
+    # a record from before the split: bytes on the description
+    db["attachment_bytes"].delete_many({})
+    db["attachments"].update_one({"_id": att["_id"]}, {"$set": {"data": JPEG}})
+    assert c.get(f"/children/attachment/?id={att['_id']}").data == JPEG
+    assert "已将 1 个附件" in migrations._attachment_bytes(db)
+    assert "data" not in db["attachments"].find_one({"_id": att["_id"]})
+    assert c.get(f"/children/attachment/?id={att['_id']}").data == JPEG
+    assert "a.png" in text(c.get(f"/children/details/?id={child.pk}"))

@@ -66,7 +66,7 @@ def test_backup_then_restore_gives_back_every_document_identical(records, other_
     backup.restore(other_db, path)
     before, after = _everything(db), _everything(other_db)
     assert after == before
-    assert after["attachments"][0]["data"] == PNG  # the photo's bytes
+    assert after["attachment_bytes"][0]["data"] == PNG  # the photo's bytes
     assert after["children"][0]["address"] == "春林村 <三组> & “四队”\n第二行"
     assert _indexes(other_db) == _indexes(db)
 
@@ -131,7 +131,7 @@ def test_embedded_backup_is_one_instant_while_writes_go_on(app, records, other_d
     a = {d["_id"] for d in other_db.pair_a.find()}
     b = {d["_id"] for d in other_db.pair_b.find()}
     assert b <= a and len(a) - len(b) <= 1  # never a pair_b without its pair_a
-    assert other_db.attachments.find_one()["data"] == PNG
+    assert other_db.attachment_bytes.find_one()["data"] == PNG
 
 
 def test_the_commands_write_a_private_file_log_it_and_restore_it(app, records, tmp_path):

@@ -116,3 +116,38 @@ def test_only_the_province_edits_places(app, users):
     )
     assert r.status_code == 302
     assert Place.objects.get(pk="640104200000").name == "通贵乡"
+
+
+def test_a_stale_place_cache_is_reloaded_by_one_thread_while_the_others_go_on(monkeypatch):
+    """Issue 13: with 16 clerks the server stalled for 20 s once a minute, every waiting
+    thread reloading all places in turn. Now one thread reloads; the rest keep the old copy."""
+    import threading
+    import time as _time
+
+    from admin_app.documents import Place
+
+    Place._all()  # a copy to go on with
+    loads, real_load = [], Place._load.__func__
+
+    def slow_load(cls):
+        loads.append(threading.get_ident())
+        _time.sleep(0.5)
+        real_load(cls)
+
+    monkeypatch.setattr(Place, "_load", classmethod(slow_load))
+    monkeypatch.setattr(Place, "_cache_at", _time.monotonic() - Place.CACHE_SECONDS - 1)
+    waits = []
+
+    def reader():
+        t0 = _time.monotonic()
+        assert Place.name_of("640104000000") == "兴庆区"
+        waits.append(_time.monotonic() - t0)
+
+    threads = [threading.Thread(target=reader) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1
+    assert sorted(waits)[-2] < 0.2  # all but the reloading thread answered at once
+    assert _time.monotonic() - Place._cache_at < 5  # and the copy is fresh again

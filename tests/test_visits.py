@@ -7,7 +7,7 @@ import pytest
 
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
-from admin_app.services import archive_history, roster, visits
+from admin_app.services import archive_history, attachments, roster, visits
 from tests import factories, when
 from tests.conftest import login_as, refusal, text
 from tests.factories import make_user
@@ -428,7 +428,7 @@ def test_photos_are_stored_with_the_visit_and_shown_only_inside(app, station):
     atts = {a.filename: a for a in Attachment.objects}
     assert set(atts) == {"家访合影.jpg", "签字单.pdf"}
     assert all(a.visit == visit.id and a.place_path == child.place_path for a in atts.values())
-    assert atts["家访合影.jpg"].data == JPEG
+    assert attachments.bytes_of(atts["家访合影.jpg"]) == JPEG
     page = text(c.get(f"/visits/?child={child.pk}"))
     assert "家访合影.jpg" in page and "签字单.pdf" in page
     att = atts["家访合影.jpg"]

@@ -1,10 +1,10 @@
 """The append-only audit log."""
 
-from mongoengine import DateTimeField, DictField, Document, ListField, StringField
+from mongoengine import DateTimeField, DictField, ListField, StringField
 from mongoengine.errors import OperationError
 
 from ..core import clock
-from .base import ScopedQuerySet
+from .base import PlaceKeyed, ScopedQuerySet
 
 AUDIT_ACTIONS = (
     ("login", "登录"),
@@ -23,7 +23,7 @@ AUDIT_ACTIONS = (
 )
 
 
-class AuditEntry(Document):
+class AuditEntry(PlaceKeyed):
     """Who did what, when, to which record, from where. Written once, never changed."""
 
     at = DateTimeField(default=clock.now, required=True)

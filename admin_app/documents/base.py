@@ -9,13 +9,38 @@ from ..core.errors import Conflict, DomainError  # noqa: F401 - re-exported: doc
 
 CONFLICT_MESSAGE = "该记录已被他人修改，请刷新页面查看最新内容后重新提交。"
 
+# The record's place at each depth of its scope path, one scalar field per depth
+# (province, city, county, township, village), so "inside my place" is one equality on
+# one field — a condition both MongoDB and the embedded server answer from an index
+# (indexes named "pushdown_…": admin_app/indexes.py, tools/ferretdb/patches).
+SCOPE_FIELDS = ("scope0", "scope1", "scope2", "scope3", "scope4")
+
+
+def scope_values(path) -> dict:
+    """{scopeN: the key at depth N, or None below the record's own place}."""
+    path = list(path or [])
+    if len(path) > len(SCOPE_FIELDS):
+        raise ValueError(f"地点层级过深：{path}")
+    return {f: (path[i] if i < len(path) else None) for i, f in enumerate(SCOPE_FIELDS)}
+
+
+def scope_filter(user) -> dict:
+    """The query of "inside the user's place": the field of the user's depth equals the
+    user's place. The depth comes from the user's own record (its place path ends with
+    its place); a user record without one falls back to the array match."""
+    place = getattr(user, "place", None)
+    path = list(getattr(user, "place_path", None) or [])
+    if place and path and path[-1] == place and len(path) <= len(SCOPE_FIELDS):
+        return {SCOPE_FIELDS[len(path) - 1]: place}
+    return {"place_path": place}
+
 
 class ScopedQuerySet(QuerySet):
     """QuerySet with the one scope rule of the product."""
 
     def in_scope(self, user):
-        """Records inside the user's place: one equality match on the scope path."""
-        return self.filter(place_path=user.place)
+        """Records inside the user's place: one equality on the field of its depth."""
+        return self.filter(**scope_filter(user))
 
 
 def get_scoped(model, pk, user):
@@ -39,7 +64,35 @@ def get_scoped(model, pk, user):
     return obj, False
 
 
-class ScopedDocument(Document):
+class PlaceKeyed(Document):
+    """A record filed under a place: `place_path` (province first) and the same keys one
+    per depth (`scope0`…`scope4`), kept equal to it on every save."""
+
+    place_path = ListField(StringField(), required=True)
+    scope0 = StringField()
+    scope1 = StringField()
+    scope2 = StringField()
+    scope3 = StringField()
+    scope4 = StringField()
+
+    meta = {"abstract": True, "queryset_class": ScopedQuerySet}
+
+    def sync_scope(self) -> None:
+        for field, key in scope_values(self.place_path).items():
+            if getattr(self, field) != key:
+                setattr(self, field, key)
+
+    def synced(self):
+        """The record with its scope keys filled (for a bulk insert of new records)."""
+        self.sync_scope()
+        return self
+
+    def save(self, *args, **kwargs):
+        self.sync_scope()
+        return super().save(*args, **kwargs)
+
+
+class ScopedDocument(PlaceKeyed):
     """A record that belongs to one place.
 
     `place` is the permanent key of that place and `place_path` the keys of the place
@@ -49,7 +102,6 @@ class ScopedDocument(Document):
     """
 
     place = StringField(required=True)
-    place_path = ListField(StringField(), required=True)
     version = IntField(default=0)
     created_at = DateTimeField(default=clock.now)
     updated_at = DateTimeField(default=clock.now)

@@ -11,7 +11,6 @@ from mongoengine import (
     DateField,
     DateTimeField,
     DictField,
-    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     IntField,
@@ -20,7 +19,7 @@ from mongoengine import (
 )
 
 from ..core import clock
-from .base import DomainError, ScopedDocument
+from .base import DomainError, PlaceKeyed, ScopedDocument
 from .constants import (
     CASE_CHANNELS,
     CASE_CLASSES,
@@ -218,7 +217,7 @@ class Case(ScopedDocument):
         return sorted(self.events or [], key=lambda e: e.happened_at or e.at)
 
 
-class Dossier(Document):
+class Dossier(PlaceKeyed):
     """The dossier (.docx) of an archived case, rendered once when the case is archived.
 
     _id = the case's id. Written once and never changed: like the archived case, the
@@ -226,7 +225,6 @@ class Dossier(Document):
     """
 
     id = StringField(primary_key=True)
-    place_path = ListField(StringField(), required=True)
     data = BinaryField(required=True)
     sha256 = StringField(required=True, max_length=64)
     created_at = DateTimeField(default=clock.now)

@@ -64,15 +64,32 @@ class Place(ScopedDocument):
 
     @classmethod
     def _all(cls) -> dict[str, dict]:
-        now = time.monotonic()
-        if not cls._cache or now - cls._cache_at > cls.CACHE_SECONDS:
+        """The cached rows. When they are older than CACHE_SECONDS one thread reloads them
+        while every other thread goes on with the old copy; only a process with no copy
+        at all (first use, or after forget_cache) waits for the load."""
+        cache = cls._cache
+        if cache and time.monotonic() - cls._cache_at <= cls.CACHE_SECONDS:
+            return cache
+        if not cache:
             with cls._cache_lock:
-                rows = cls._get_collection().find(
-                    {}, {"code": 1, "name": 1, "level": 1, "parent": 1, "place_path": 1, "kind": 1}
-                )
-                cls._cache = {r["_id"]: r for r in rows}
-                cls._cache_at = now
+                if not cls._cache:
+                    cls._load()
+            return cls._cache
+        if cls._cache_lock.acquire(blocking=False):  # the one refreshing thread
+            try:
+                if time.monotonic() - cls._cache_at > cls.CACHE_SECONDS:
+                    cls._load()
+            finally:
+                cls._cache_lock.release()
         return cls._cache
+
+    @classmethod
+    def _load(cls) -> None:
+        rows = cls._get_collection().find(
+            {}, {"code": 1, "name": 1, "level": 1, "parent": 1, "place_path": 1, "kind": 1}
+        )
+        fresh = {r["_id"]: r for r in rows}
+        cls._cache, cls._cache_at = fresh, time.monotonic()
 
     @classmethod
     def forget_cache(cls) -> None:

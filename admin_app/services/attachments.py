@@ -6,7 +6,8 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from ..documents import Child, DomainError
-from ..documents.attachment import Attachment
+from ..documents.attachment import Attachment, AttachmentBytes
+from ..documents.base import scope_values
 from ..documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
 from . import archive_history, audit
 
@@ -41,17 +42,24 @@ def _saved(filename: str, data: bytes, user, note: str, **owner) -> Attachment:
     """One checked upload stored for its owner (an archive, a visit or a work record)."""
     kind, name = check_upload(filename, data)
     att = Attachment(
+        id=ObjectId(),
         filename=name,
         content_type=kind,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
         note=(note or "")[:200],
         uploaded_by=user.username,
         **owner,
     )
-    att.save()
+    AttachmentBytes(id=att.id, data=data).save(force_insert=True)  # the bytes first
+    att.save(force_insert=True)
     return att
+
+
+def bytes_of(att: Attachment) -> bytes:
+    """The file itself (a record stored before the split keeps its bytes on it)."""
+    doc = AttachmentBytes._get_collection().find_one({"_id": att.pk})
+    return doc["data"] if doc else (att.data or b"")
 
 
 def store_for_record(record, filename: str, data: bytes, user, note: str = "") -> Attachment:
@@ -111,7 +119,9 @@ def listing(ids) -> list[dict]:
     coll = Attachment._get_collection()
     out = []
     for i in ids or []:
-        doc = coll.find_one({"_id": ObjectId(i)}, {"data": 0}) if ObjectId.is_valid(i) else None
+        doc = coll.find_one({"_id": ObjectId(i)}) if ObjectId.is_valid(i) else None
+        if doc:
+            doc.pop("data", None)  # a record stored before the split
         if doc:
             doc["id"] = str(doc.pop("_id"))
             out.append(doc)
@@ -122,4 +132,6 @@ def move(ids, place_path: list[str]) -> None:
     """Follow a transferred archive: the attachments' scope moves with it (by _id)."""
     coll = Attachment._get_collection()
     for i in ids or []:
-        coll.update_one({"_id": ObjectId(i)}, {"$set": {"place_path": place_path}})
+        coll.update_one(
+            {"_id": ObjectId(i)}, {"$set": {"place_path": place_path, **scope_values(place_path)}}
+        )

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..core import dates
 from ..documents import AuditEntry
+from ..documents.base import SCOPE_FIELDS
 from ..documents.constants import PROVINCE_CODE
 
 
@@ -27,7 +28,9 @@ def _text(value) -> str:
     return str(value)
 
 
-def diff(before: dict, after: dict, skip=("version", "updated_at", "updated_by", "_id")) -> dict:
+def diff(
+    before: dict, after: dict, skip=("version", "updated_at", "updated_by", "_id", *SCOPE_FIELDS)
+) -> dict:
     """{field: [old, new]} for the fields whose value changed, as text."""
     out = {}
     for key in sorted(set(before) | set(after)):

@@ -24,7 +24,7 @@ from mongoengine import Q
 from wtforms import HiddenField
 
 from ..documents import DomainError
-from ..documents.base import get_scoped
+from ..documents.base import SCOPE_FIELDS, get_scoped
 from ..documents.constants import PROVINCE_CODE
 from ..services import audit
 from .converters import BlankChoiceConverter
@@ -99,12 +99,13 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
     column_exclude_list = SERVER_FIELDS
     column_details_exclude_list = (
         "place_path",
+        *SCOPE_FIELDS,
         "version",
         "photo_ids",
         "attachment_ids",
         "status_log",
     )
-    column_export_exclude_list = ("place_path", "version")
+    column_export_exclude_list = ("place_path", *SCOPE_FIELDS, "version")
     column_type_formatters = {
         **ModelView.column_type_formatters,
         date: _date_formatter,

@@ -131,6 +131,7 @@ class CaseFormView(ScopedModelView):
     roles, edit_roles, create_roles, delete_roles = SCREENS["case_forms"]
     audit_views = True
     word_template = ""
+    column_default_sort = ("created_at", True)  # newest first, from its index (indexes.py)
     column_formatters = {"child_info": _child_name, "case": _case_link}
     column_formatters_export = {"child_info": _child_name, "case": _case_number}
     column_formatters_detail = {

@@ -366,7 +366,7 @@ class ChildView(ScopedModelView):
             detail=f"附件 {att.filename}（档案 {att.child}）",
         )
         return send_file(
-            io.BytesIO(att.data),
+            io.BytesIO(attachments.bytes_of(att)),
             mimetype=att.content_type,
             as_attachment=request.args.get("download") == "1",
             download_name=att.filename,

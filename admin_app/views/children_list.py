@@ -97,13 +97,17 @@ class AgeBandFilter(RowFilter):
 
 
 def _village_filter_options():
-    """The villages of the area being listed (a city or the province would otherwise get
-    all 2,912 of Ningxia in every page), else of the user's place."""
+    """The villages of the area being listed, else of a county's or township's own place;
+    none for a city or the province without an area (Ningxia's 2,912 villages made a
+    full-身份证 search page 438 KB)."""
     if not has_request_context() or not current_user.is_authenticated:
         return []
     area = list_area()
-    place = area if area and roster.inside(area, current_user.place) else current_user.place
-    return Place.choices_under(place, VILLAGE)
+    if area and roster.inside(area, current_user.place):
+        return Place.choices_under(area, VILLAGE)
+    if (Place.info(current_user.place) or {}).get("level") in (PROVINCE, CITY):
+        return []  # no area chosen: a village is chosen after its county (the area picker)
+    return Place.choices_under(current_user.place, VILLAGE)
 
 
 class VillageFilter(RowFilter):

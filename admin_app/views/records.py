@@ -94,7 +94,9 @@ class PublicityView(RecordView):
             "download", None, place_path=list(att.place_path), detail=f"宣传培训照片 {att.filename}"
         )
         return send_file(
-            io.BytesIO(att.data), mimetype=att.content_type, download_name=att.filename
+            io.BytesIO(attachments.bytes_of(att)),
+            mimetype=att.content_type,
+            download_name=att.filename,
         )
 
     column_list = ("held_on", "kind", "location", "audience", "reached", "topics")

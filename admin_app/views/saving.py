@@ -12,12 +12,14 @@ from mongoengine.errors import (
 )
 
 from ..documents import Conflict, DomainError
+from ..documents.base import SCOPE_FIELDS
 from ..services import audit
 from .converters import tidy_strings
 from .formatting import _cn_validation
 
 SERVER_FIELDS = (
     "place_path",
+    *SCOPE_FIELDS,
     "version",
     "created_at",
     "updated_at",
