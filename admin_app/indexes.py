@@ -24,15 +24,18 @@ from .documents.base import SCOPE_FIELDS
 # (collection, the list's order, the fields its filters and sortable columns use, the screen)
 SCREEN_INDEXES = (
     ("audit_log", [("at", -1)], ("action", "actor", "target_type"), "操作日志：本辖区，按时间倒序"),
+    ("audit_log", [("action", 1), ("at", -1)], (), "操作日志：按操作筛选（含条数）"),
     (
         "cases",
         [("reported_at", -1)],
-        ("step", "klass", "channel", "number"),
-        "案件列表：按报告时间倒序",
+        ("step", "klass", "channel", "number", "serious_harm", "first_visit_at"),
+        "案件列表：按报告时间倒序；首页每月案件数、待首次家访",
     ),
+    ("cases", [("step", 1)], (), "首页：各环节案件数、未结案件"),
+    ("cases", [("klass", 1)], (), "首页：各类案件数"),
     ("help_requests", [("created_at", -1)], (), "附件5 列表：按填写时间倒序"),
     ("mandatory_reports", [("created_at", -1)], ("report_method",), "附件6 列表：按填写时间倒序"),
-    ("referrals", [("created_at", -1)], ("status",), "附件7 列表与转介反馈逾期待办"),
+    ("referrals", [("created_at", -1)], ("status", "feedback_due"), "附件7 列表与转介反馈逾期待办"),
     ("receiving_units", [("name", 1)], ("kind",), "接收单位"),
     ("users", [("username", 1)], ("role",), "用户管理"),
     (
@@ -51,10 +54,12 @@ SCREEN_INDEXES = (
     ("work_plans", [("year", -1)], (), "工作计划"),
     ("half_year_reports", [("year", -1), ("half", -1)], (), "半年报告"),
 )
-# Read by _id or by their owner's key, never listed by place.
+# Read by their owner's key, never listed by place (each a scalar string).
 OWNER_INDEXES = (
     ("attachments", [("child", 1)], "档案详情：照片和扫描件"),
     ("attachments", [("record", 1)], "工作记录详情：照片"),
+    # (the unique index on username is the document's own; this one adds the name)
+    ("users", [("username", 1), ("display_name", 1)], "列表中的操作人、创建人：用户名 → 姓名"),
 )
 
 
@@ -68,8 +73,18 @@ def screen_indexes():
         if fields:
             out.append((collection, [(f, 1) for f in fields], "pushdown_fields"))
     for collection, keys, _screen in OWNER_INDEXES:
-        out.append((collection, keys, None))
+        out.append((collection, keys, "pushdown_" + "_".join(k for k, _ in keys)))
     return out
+
+
+def _replace_unnamed(coll, keys, name) -> None:
+    """An index of an earlier release on the same keys under another name (e.g.
+    `child_1`) is dropped, so the named one can be created (MongoDB refuses two)."""
+    wanted = [(k, int(d)) for k, d in keys]
+    for ix in coll.list_indexes():
+        same = [(k, int(d)) for k, d in ix["key"].items()] == wanted
+        if same and ix["name"] != name and not ix.get("unique"):
+            coll.drop_index(ix["name"])
 
 
 def create_all(db) -> list[tuple[str, str]]:
@@ -81,7 +96,8 @@ def create_all(db) -> list[tuple[str, str]]:
             continue
         cls.ensure_indexes()
     for collection, keys, name in screen_indexes():
-        db[collection].create_index(keys, **({"name": name} if name else {}))
+        _replace_unnamed(db[collection], keys, name)
+        db[collection].create_index(keys, name=name)
     found = []
     for name in sorted(db.list_collection_names()):
         for ix in db[name].list_indexes():

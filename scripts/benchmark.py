@@ -422,12 +422,11 @@ class Generator:
 
     def visit_book(self, i: int, child, n_visits: int):
         """The child's visit book with n visits and a plan; returns (book, next, last)."""
-        from admin_app.documents.constants import FREQUENCY_DAYS
         from admin_app.documents.visit import PlannedVisit, VisitBook, VisitRecord
 
         r = self.rng
         today = self.today
-        step = FREQUENCY_DAYS[child.visit_frequency]
+        step = FREQUENCY_DAYS[child.visit_frequency]  # synthetic spacing only
         # The last visit: within one period before today for most, long ago for ~12%.
         if r.random() < 0.12:
             last = today - timedelta(days=step + r.randrange(1, 120))
@@ -489,6 +488,11 @@ class Generator:
             min(open_dates).isoformat() if open_dates else None,
             last.isoformat() if n_visits else None,
         )
+
+
+# Typical days between visits, for generating a plausible history (the product's own
+# rule is calendar periods, core/periods.py).
+FREQUENCY_DAYS = {"weekly": 7, "biweekly": 15, "monthly": 30, "quarterly": 91, "halfyear": 182}
 
 
 def visit_counts(rng, freqs: list[str], total: int) -> list[int]:
@@ -556,12 +560,12 @@ def load_data(db, n_children: int, n_visits: int, seed: int):
         for (i, child, created), nv in zip(kids, counts, strict=True):
             if sample_checked < 200:
                 child.validate()
-                child.check(gen.today)
+                child.check()
                 sample_checked += 1
             book, next_visit, last_visit = gen.visit_book(i, child, nv)
             if sample_checked <= 200 and i < 200:
                 book.validate()
-            cdoc = child.to_mongo().to_dict()
+            cdoc = child.synced().to_mongo().to_dict()
             docs["children"].append(cdoc)
             docs["visit_books"].append(book.to_mongo().to_dict())
             hist = [
@@ -750,7 +754,7 @@ def record_cases(app, db, users, page, base) -> list:
             out.append((label, role, page(role, url), floor, *([sqlite_fn] if sqlite_fn else [])))
 
         def figures(user=user):
-            with app.app_context():
+            with app.test_request_context():  # the figures carry their list's URL
                 return dashboard_data._cases(user, clock.today())
 
         out.append(
@@ -1236,6 +1240,8 @@ def main() -> int:
             print()
             print("== profiles (one request each, cumulative time, top 18) ==")
             for label, fn in (
+                ("province landing page /", page("province", "/")),
+                ("county landing page /", page("county", "/")),
                 ("county list /children/", page("county", "/children/")),
                 ("province todos.counts() first of the day", todo_cold("province")),
                 ("station details", detail_page),

@@ -205,9 +205,11 @@ class _Touched(monitoring.CommandListener):
     def __init__(self):
         self.names: set[str] = set()
         self.fresh = True  # nothing known yet: empty everything once
+        self.writes = 0  # write commands sent so far (a test may count its own)
 
     def started(self, event):
         if event.command_name in self.WRITES:
+            self.writes += 1
             name = event.command.get(event.command_name)
             if isinstance(name, str):
                 self.names.add(name)

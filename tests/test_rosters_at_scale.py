@@ -256,6 +256,46 @@ def test_warm_figures_command_and_rebuild_forget_the_cache(app, users):
     assert roster.rows_for(users["county"]) == []
 
 
+def test_rebuild_goes_township_by_township_and_never_leaves_a_list_empty(app, users, monkeypatch):
+    """Issue 13: the rebuild held every archive of Ningxia in memory (1 GB at 60,000) and
+    emptied every roster before writing them back. Now each township's roster is built
+    from its own archives and replaced by one write while readers go on."""
+    from admin_app.services import visits_book
+
+    for i in range(6):
+        make_child(
+            CHUNLIN if i % 2 else TONGXI, f"孩子{i}", id_for("640104", BIRTH, f"{2 * i:03d}")
+        )
+    before = {
+        t: sorted(Roster._get_collection().find_one({"_id": t})["rows"])
+        for t in (ZHANGZHENG, TONGGUI)
+    }
+    real = visits_book.visit_dates
+    monkeypatch.setattr(
+        visits_book, "visit_dates", lambda cid: (threading.Event().wait(0.05), real(cid))[1]
+    )
+    seen, done = [], threading.Event()
+
+    def reader():
+        while not done.is_set():
+            doc = Roster._get_collection().find_one({"_id": ZHANGZHENG}) or {}
+            seen.append(len(doc.get("rows", {})))
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        assert roster.rebuild() == 6
+    finally:
+        done.set()
+        t.join()
+    assert seen and min(seen) == 3, seen  # never an empty (or half) list
+    after = {
+        t: sorted(Roster._get_collection().find_one({"_id": t})["rows"])
+        for t in (ZHANGZHENG, TONGGUI)
+    }
+    assert after == before
+
+
 def test_figures_are_warmed_next_at_five_past_midnight_ningxia_time():
     from datetime import UTC, datetime
 

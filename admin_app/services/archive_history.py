@@ -149,7 +149,27 @@ def add_history(
     child: Child, user, action: str, changes: dict | None = None, note: str = ""
 ) -> None:
     """Append one entry to the child's history ($push: atomic, nothing read)."""
-    entry = {
+    ChildHistory._get_collection().update_one(
+        {"_id": str(child.pk)},
+        {"$push": {"entries": _entry(user, action, changes, note)}},
+        upsert=True,
+    )
+
+
+def add_history_many(items, user, action: str, note: str = "") -> None:
+    """The first entry of each new archive's history, at once: items [(child, changes)]."""
+    if items:
+        ChildHistory._get_collection().insert_many(
+            [
+                {"_id": str(child.pk), "entries": [_entry(user, action, changes, note)]}
+                for child, changes in items
+            ],
+            ordered=False,
+        )
+
+
+def _entry(user, action: str, changes: dict | None, note: str) -> dict:
+    return {
         "at": clock.now(),
         "by": getattr(user, "username", str(user)),
         "by_name": getattr(user, "display_name", ""),
@@ -158,9 +178,6 @@ def add_history(
         "changes": changes or {},
         "note": note or "",
     }
-    ChildHistory._get_collection().update_one(
-        {"_id": str(child.pk)}, {"$push": {"entries": entry}}, upsert=True
-    )
 
 
 def history(child_id) -> list[dict]:

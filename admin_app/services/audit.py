@@ -44,13 +44,28 @@ def diff(
 
 def record(action: str, obj=None, *, changes=None, detail=None, actor=None, place_path=None):
     """Append one entry; the scope is the record's place, else the actor's, else the province."""
+    entry_ = entry(action, obj, changes=changes, detail=detail, actor=actor, place_path=place_path)
+    entry_.save()
+    return entry_
+
+
+def record_many(entries: list) -> None:
+    """Append entries made by `entry` at once (an import's block)."""
+    if entries:
+        AuditEntry._get_collection().insert_many(
+            [e.synced().to_mongo() for e in entries], ordered=True
+        )
+
+
+def entry(action: str, obj=None, *, changes=None, detail=None, actor=None, place_path=None):
+    """The entry `record` appends, not yet written."""
     user = actor if actor is not None else (current_user if has_request_context() else None)
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
     if place_path is None:
         place_path = getattr(obj, "place_path", None) or (
             list(user.place_path) if authenticated else [PROVINCE_CODE]
         )
-    entry = AuditEntry(
+    return AuditEntry(
         actor=(user.username if authenticated else (actor if isinstance(actor, str) else None)),
         actor_role=(user.role if authenticated else None),
         action=action,
@@ -62,5 +77,3 @@ def record(action: str, obj=None, *, changes=None, detail=None, actor=None, plac
         changes=changes or {},
         detail=detail,
     )
-    entry.save()
-    return entry

@@ -228,19 +228,28 @@ def rows_for(user, area: str | None = None) -> list[dict]:
 
 
 def rebuild() -> int:
-    """Rebuild every roster from the archives (repair after a crash or a manual change)."""
+    """Rebuild every roster from the archives (repair after a crash or a manual change).
+
+    One township at a time: memory is bounded by the largest township (the whole province
+    at once held 1 GB at 60,000 archives), and each roster is replaced by one write, so no
+    list is ever empty while it runs. A save in a township while it is being rebuilt may
+    be undone for that one row: run it when the system is quiet (`flask rebuild-rosters`).
+    """
     from .visits_book import visit_dates
 
-    rosters: dict[str, dict] = {}
-    for child in Child.objects:
-        roster = rosters.setdefault(child.township, {"rows": {}, "visits": {}})
-        roster["rows"][str(child.pk)] = _pack(row_of(child))
-        dates = visit_dates(child.pk)
-        roster["visits"][str(child.pk)] = _visit_text(dates["next_visit"], dates["last_visit"])
     coll = Roster._get_collection()
-    coll.delete_many({})
-    before = [d["_id"] for d in RosterSummary._get_collection().find({})]
-    for township, roster in rosters.items():
-        coll.insert_one({"_id": township, **roster})
-    _touch(set(before) | set(rosters))  # cached rows and figures of every township are stale
-    return sum(len(r["rows"]) for r in rosters.values())
+    towns = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]
+    total = 0
+    for township in towns:
+        roster = {"rows": {}, "visits": {}}
+        for child in Child.objects(scope3=township).order_by().no_cache():
+            roster["rows"][str(child.pk)] = _pack(row_of(child))
+            dates = visit_dates(child.pk)
+            roster["visits"][str(child.pk)] = _visit_text(dates["next_visit"], dates["last_visit"])
+        if roster["rows"]:
+            coll.replace_one({"_id": township}, roster, upsert=True)
+        else:
+            coll.delete_one({"_id": township})
+        _touch([township])  # its cached rows and figures are stale
+        total += len(roster["rows"])
+    return total

@@ -132,6 +132,16 @@ class CaseFormView(ScopedModelView):
     audit_views = True
     word_template = ""
     column_default_sort = ("created_at", True)  # newest first, from its index (indexes.py)
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, data = super().get_list(
+            page, sort_column, sort_desc, search, filters, execute, page_size
+        )
+        if execute:  # the page's cases in one read, for the 案件 links of its rows
+            data = list(data)
+            cases.prefetch_references([getattr(m, "case", None) for m in data])
+        return count, data
+
     column_formatters = {"child_info": _child_name, "case": _case_link}
     column_formatters_export = {"child_info": _child_name, "case": _case_number}
     column_formatters_detail = {

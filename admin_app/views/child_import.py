@@ -1,8 +1,9 @@
 """导入儿童台账: upload an Excel/CSV 台账, preview every row, then import the valid ones.
 
-The uploaded bytes stay on the server between preview and import (admin_app/child_import.py
-keeps them under a random token); the import re-reads and re-validates them, so nothing
-the browser sends can change what is imported. Large files are imported in chunks of
+The file is read and every row validated once, at upload; the valid rows stay on the
+server between preview and import under a random token (services/child_import/batch.py),
+so nothing the browser sends can change what is imported, and the archive's rules and the
+身份证 reservation run again on each row as it is saved. Large files are imported in chunks of
 CHUNK_ROWS rows, one POST each, from a small script on the preview page; without
 JavaScript one plain POST imports everything.
 """
@@ -27,16 +28,16 @@ from ..services.child_import import (
     forget_old_uploads,
     load_upload,
     parse,
-    save_rows,
     store_upload,
     template_workbook,
     uploads_collection,
 )
+from ..services.child_import.batch import BLOCK, keep_rows, rows_at, save_block
 from .base import SecureBaseView
 from .permissions import SCREENS
 
 CHUNK_ROWS = 200  # rows per request of the page's script
-STEP_ROWS = 20  # rows claimed at a time
+STEP_ROWS = BLOCK  # rows claimed at a time: one block of validated rows
 TIME_BUDGET = 15  # seconds a request may go on claiming
 PREVIEW_ROWS = 200
 KEEP_UPLOADS = timedelta(days=1)
@@ -104,6 +105,17 @@ class ChildImportView(SecureBaseView):
             forget_old_uploads(clock.now() - KEEP_UPLOADS)
             token = secrets.token_urlsafe(24)
             store_upload(token, current_user, upload.filename, data)
+            lines = keep_rows(token, results)  # the rows as validated, saved at import
+            uploads_collection().update_one(
+                {"_id": token},
+                {
+                    "$set": {
+                        "lines": lines,
+                        "bad": len(results) - valid,
+                        "blocks": -(-valid // BLOCK),
+                    }
+                },
+            )
         return self._preview(upload.filename, results, token)
 
     def _preview(self, filename, results, token, error=None, status=200):
@@ -142,7 +154,7 @@ class ChildImportView(SecureBaseView):
         if doc is None:  # not this user's (or gone): nothing to cancel, and say so
             flash("该导入不存在、已完成或不属于您，无需取消。", "warning")
             return redirect(url_for(".index"))
-        delete_upload(doc["_id"], doc.get("parts", 1))
+        delete_upload(doc["_id"], doc.get("parts", 1), doc.get("blocks", 0))
         flash("已取消，未导入任何数据。", "info")
         return redirect(url_for(".index"))
 
@@ -153,7 +165,7 @@ class ChildImportView(SecureBaseView):
         ajax = request.form.get("chunk") == "1"
         mode = "valid" if request.form.get("mode") == "valid" else "all"
         token = request.form.get("token", "")
-        doc = load_upload(token, current_user)
+        doc = load_upload(token, current_user, with_data=False)
         if doc is None:
             return self._gone(ajax)
         if doc.get("mode") is None:
@@ -163,7 +175,7 @@ class ChildImportView(SecureBaseView):
                 if ajax:
                     return jsonify({"error": message}), 400
                 return self._preview(doc["filename"], results, token, message, 400)
-            doc = load_upload(token, current_user)
+            doc = load_upload(token, current_user, with_data=False)
             if doc is None:
                 return self._gone(ajax)
         while True:
@@ -172,7 +184,7 @@ class ChildImportView(SecureBaseView):
                 return self._gone(ajax)
             if state["done"] or ajax:
                 break
-            doc = load_upload(token, current_user) or doc
+            doc = load_upload(token, current_user, with_data=False) or doc
         if ajax:
             body = {k: state[k] for k in ("processed", "total", "saved", "failed", "done")}
             if state["done"]:
@@ -186,27 +198,27 @@ class ChildImportView(SecureBaseView):
         return self.render("admin/child_import.html", errors=[GONE_MESSAGE]), 404
 
     def _start(self, doc, mode):
-        """Re-read the stored file and fix the lines to import; (message, rows) if refused."""
-        try:
-            results = parse(doc["filename"], doc["data"], current_user)
-        except ImportFileError as exc:
-            return "；".join(exc.errors), []
-        bad = [r for r in results if not r.ok]
-        lines = [r.line for r in results if r.ok]
+        """Fix the lines to import from the rows the preview validated and kept (the file
+        is read once, at upload); (message, rows) if refused."""
+        lines, bad = doc.get("lines") or [], doc.get("bad", 0)
         message = None
         if mode == "all" and bad:
             message = (
-                f"文件中有 {len(bad)} 行有误，未导入任何数据。请修改文件后重新上传，"
+                f"文件中有 {bad} 行有误，未导入任何数据。请修改文件后重新上传，"
                 f"或选择“仅导入无误的 {len(lines)} 行”。"
             )
         elif not lines:
             message = "文件中没有无误的行，未导入任何数据。"
-        if message:
+        if message:  # shown with the preview again: the one path that reads the file twice
+            full = load_upload(doc["_id"], current_user)
+            try:
+                results = parse(full["filename"], full["data"], current_user) if full else []
+            except ImportFileError:
+                results = []
             return message, results
-        coll = uploads_collection()
-        coll.update_one(
+        uploads_collection().update_one(
             {"_id": doc["_id"], "mode": None},
-            {"$set": {"mode": mode, "lines": lines, "total": len(lines), "next": 0}},
+            {"$set": {"mode": mode, "total": len(lines), "next": 0}},
         )
         return None
 
@@ -222,10 +234,6 @@ class ChildImportView(SecureBaseView):
         window = doc.get("lines", [])[start : start + CHUNK_ROWS]
         finished_here = False
         if window:
-            results = parse(
-                doc["filename"], doc["data"], current_user, lines=set(window), check_existing=False
-            )
-            by_line = {r.line: r for r in results}
             deadline = time.monotonic() + TIME_BUDGET
             pos = start
             while pos < start + len(window):
@@ -235,16 +243,14 @@ class ChildImportView(SecureBaseView):
                 )
                 if not claim.modified_count:
                     break  # another request took these lines
+                block = rows_at(doc["_id"], pos, step)
                 pos += len(step)
                 finished_here = pos >= doc.get("total", 0)
-                saved, failed = save_rows([by_line[x] for x in step if x in by_line], current_user)
-                failed += [(line, "该行已无法读取。") for line in step if line not in by_line]
+                saved, failed = save_block(block, current_user)
+                names = {r["line"]: r.get("name", "") for r in block}
+                failed += [(line, "该行已无法读取。") for line in step if line not in names]
                 rows = [
-                    {
-                        "line": line,
-                        "name": by_line[line].values.get("姓名", "") if line in by_line else "",
-                        "error": message,
-                    }
+                    {"line": line, "name": names.get(line, ""), "error": message}
                     for line, message in failed
                 ]
                 coll.update_one(
@@ -267,7 +273,7 @@ class ChildImportView(SecureBaseView):
         state["failed"] = len(state["failed_rows"])
         if finished_here:
             # Only the request that imported the last lines finishes the import.
-            delete_upload(current["_id"], current.get("parts", 1))
+            delete_upload(current["_id"], current.get("parts", 1), current.get("blocks", 0))
             audit.record(
                 "import",
                 None,

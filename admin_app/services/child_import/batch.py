@@ -2,9 +2,9 @@
 in batches (issue 13: a 5,000-row 台账 took 232 s, its file parsed again for every
 chunk and every row written one by one).
 
-The file is read and every row validated once, when the import starts (`keep_rows`): the
-rows to import are stored as the archives they will become, in blocks of BLOCK rows under
-the upload's token. Each step of the import takes one block and saves it with a handful of
+The file is read and every row validated once, at upload (`keep_rows`): the rows to
+import are stored as the archives they will become, in blocks of BLOCK rows under the
+upload's token; saving runs the archive's rules and the 身份证 reservation again. Each step of the import takes one block and saves it with a handful of
 writes (`save_block` → services/archive.py: insert_many): the 身份证 reservations, the
 archives, the audit entries and the histories, each one insert_many, then the roster rows.
 """
@@ -13,7 +13,7 @@ from ...documents import Child
 from .. import archive
 from .uploads import uploads_collection
 
-BLOCK = 50  # rows per block, the unit a request claims
+BLOCK = 100  # rows per block, the unit a request claims
 
 
 def block_id(token: str, n: int) -> str:
@@ -34,19 +34,17 @@ def keep_rows(token: str, results) -> list[int]:
             }
             for r in valid[start : start + BLOCK]
         ]
-        coll.insert_one({"_id": block_id(token, n), "rows": rows})
+        coll.replace_one({"_id": block_id(token, n)}, {"rows": rows}, upsert=True)
     return [r.line for r in valid]
 
 
-def load_block(token: str, n: int) -> list[dict]:
-    doc = uploads_collection().find_one({"_id": block_id(token, n)})
-    return (doc or {}).get("rows", [])
-
-
-def drop_blocks(token: str, count: int) -> None:
-    coll = uploads_collection()
-    for n in range(count):
-        coll.delete_one({"_id": block_id(token, n)})
+def rows_at(token: str, start: int, lines: list[int]) -> list[dict]:
+    """The kept rows of `lines`, the lines at positions start… of the import."""
+    coll, wanted, out = uploads_collection(), set(lines), []
+    for n in range(start // BLOCK, (start + len(lines) - 1) // BLOCK + 1):
+        doc = coll.find_one({"_id": block_id(token, n)}) or {}
+        out += [r for r in doc.get("rows", []) if r["line"] in wanted]
+    return out
 
 
 def save_block(rows: list[dict], user) -> tuple[list[Child], list[tuple[int, str]]]:

@@ -1,59 +1,18 @@
 """Valid rows saved through the archive's own path (`save_rows`), each failure reported by line."""
 
-from flask import current_app, has_app_context
-from mongoengine.errors import NotUniqueError, ValidationError
-
-from ...documents import Child, DomainError
-from .. import archive, archive_history, roster
+from ...documents import Child
+from .. import archive
 from .columns import RowResult
 
 
-# ---- saving ----
-def _save_error(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return str(exc.message)
-    if isinstance(exc, NotUniqueError):
-        return "该儿童档案已存在，未重复保存。"
-    if isinstance(exc, ValidationError):
-        fields = (
-            "、".join(archive_history.FIELD_LABELS.get(k, k) for k in (exc.errors or {})) or "数据"
-        )
-        return f"{fields}格式不正确，未保存。"
-    return "保存失败（系统错误），请稍后重试该行。"
-
-
 def save_rows(results: list[RowResult], user) -> tuple[list[Child], list[tuple[int, str]]]:
-    """Save each valid row as the archive screen would; return (saved children, failures).
+    """Save the valid rows as the archive screen would, in one batch
+    (services/archive.py: insert_many); return (saved children, failures).
 
-    A row with errors is not saved and is reported as failed with its errors. A row
-    whose save fails gives back its 身份证 reservation and is reported as failed.
+    A row with errors is not saved and is reported as failed with its errors; so is a row
+    the archive's rules or the 身份证 reservation refuse at saving time.
     """
-    saved: list[Child] = []
-    failed: list[tuple[int, str]] = []
-    for r in results:
-        if not r.ok:
-            failed.append((r.line, "；".join(r.errors) or "该行数据有误。"))
-            continue
-        child = r.child
-        try:
-            archive.insert(child, user, r.village)
-        except Exception as exc:  # every failure is reported per row
-            if not isinstance(exc, DomainError | NotUniqueError | ValidationError):
-                _log_exception("child import: save failed on line %s", r.line)
-            failed.append((r.line, _save_error(exc)))
-            continue
-        try:
-            archive.record_creation(child, user, note="Excel 导入", write_roster=False)
-        except Exception:  # the archive is saved; the roster can be rebuilt
-            _log_exception("child import: after-save steps failed on line %s", r.line)
-        saved.append(child)
-    try:
-        roster.put_many(saved)
-    except Exception:  # the archives are saved; `flask rebuild-rosters` repairs the rows
-        _log_exception("child import: roster write failed")
-    return saved, failed
-
-
-def _log_exception(message: str, *args) -> None:
-    if has_app_context():
-        current_app.logger.exception(message, *args)
+    failed = [(r.line, "；".join(r.errors) or "该行数据有误。") for r in results if not r.ok]
+    items = [(r.line, r.child, r.village) for r in results if r.ok]
+    saved, refused = archive.insert_many(items, user, note="Excel 导入")
+    return saved, sorted(failed + refused)

@@ -25,7 +25,7 @@ def store_upload(token: str, user, filename: str, data: bytes) -> None:
     coll = uploads_collection()
     now = clock.now()
     parts = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)] or [b""]
-    for n, part in enumerate(parts[1:], start=1):
+    for n, part in enumerate(parts, start=1):  # the bytes apart: a progress read skips them
         coll.insert_one(
             {"_id": f"{token}.{n}", "user": user.username, "created_at": now, "data": part}
         )
@@ -35,8 +35,8 @@ def store_upload(token: str, user, filename: str, data: bytes) -> None:
             "user": user.username,
             "created_at": now,
             "filename": filename,
-            "data": parts[0],
-            "parts": len(parts),
+            "parts": len(parts) + 1,
+            "blocks": 0,
             "mode": None,
             "lines": [],
             "next": 0,
@@ -47,14 +47,16 @@ def store_upload(token: str, user, filename: str, data: bytes) -> None:
     )
 
 
-def load_upload(token: str, user) -> dict | None:
-    """The stored upload of this user, with all its bytes, or None."""
+def load_upload(token: str, user, with_data: bool = True) -> dict | None:
+    """The stored upload of this user (with all its bytes when asked), or None."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
         return None
     coll = uploads_collection()
     doc = coll.find_one({"_id": token})
     if not doc or doc.get("user") != user.username or "filename" not in doc:
         return None
+    if not with_data:
+        return doc
     data = bytes(doc.get("data") or b"")
     for n in range(1, doc.get("parts") or 1):
         part = coll.find_one({"_id": f"{token}.{n}"})
@@ -65,10 +67,12 @@ def load_upload(token: str, user) -> dict | None:
     return doc
 
 
-def delete_upload(token: str, parts: int = 1) -> None:
+def delete_upload(token: str, parts: int = 1, blocks: int = 0) -> None:
     coll = uploads_collection()
     for n in range(1, parts or 1):
         coll.delete_one({"_id": f"{token}.{n}"})
+    for n in range(blocks or 0):  # the validated rows (child_import/batch.py)
+        coll.delete_one({"_id": f"{token}.b{n}"})
     coll.delete_one({"_id": token})
 
 

@@ -87,13 +87,14 @@ func pushdownFilter(filter *types.Document, fields map[string]bool) ([]string, [
 		switch {
 		case k == "$comment":
 		case k == "_id":
-			switch v.(type) {
-			case string, types.ObjectID:
-				conds = append(conds, fmt.Sprintf(`%s = ?`, metadata.IDColumn))
-				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
-			default:
+			c, a, ok := idCondition(v)
+			if !ok {
 				exact = false
+				continue
 			}
+
+			conds = append(conds, c)
+			args = append(args, a...)
 		case fields[k]:
 			c, a, ok := fieldCondition(metadata.FieldExpression(k), v)
 			if !ok {
@@ -113,6 +114,10 @@ func pushdownFilter(filter *types.Document, fields map[string]bool) ([]string, [
 
 // fieldCondition translates `{field: value}` or `{field: {$op: value, …}}` on a scalar field.
 func fieldCondition(expr string, v any) ([]string, []any, bool) {
+	if _, ok := v.(types.NullType); ok { // null or absent: both are NULL in SQL
+		return []string{expr + ` IS NULL`}, nil, true
+	}
+
 	if arg, ok := sqlValue(v); ok {
 		return []string{expr + ` = ?`}, []any{arg}, true
 	}
@@ -213,4 +218,39 @@ func pushdownSort(sort *types.Document, fields map[string]bool) (string, bool) {
 	}
 
 	return ` ORDER BY ` + strings.Join(parts, ", "), true
+}
+
+// idCondition translates `{_id: x}` or `{_id: {$in: [x, …]}}` for a string or ObjectID
+// `_id` (never an array, by MongoDB's rule) to a search of the `_id` index.
+func idCondition(v any) (string, []any, bool) {
+	switch v := v.(type) {
+	case string, types.ObjectID:
+		return fmt.Sprintf(`%s = ?`, metadata.IDColumn), []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}, true
+	case *types.Document:
+		if v.Len() != 1 {
+			return "", nil, false
+		}
+
+		arr, ok := must.NotFail(v.Get(v.Keys()[0])).(*types.Array)
+		if v.Keys()[0] != "$in" || !ok || arr.Len() == 0 || arr.Len() > 10000 {
+			return "", nil, false
+		}
+
+		marks := make([]string, arr.Len())
+		args := make([]any, arr.Len())
+
+		for i := 0; i < arr.Len(); i++ {
+			switch id := must.NotFail(arr.Get(i)).(type) {
+			case string, types.ObjectID:
+				marks[i] = "?"
+				args[i] = string(must.NotFail(sjson.MarshalSingleValue(id)))
+			default:
+				return "", nil, false
+			}
+		}
+
+		return fmt.Sprintf(`%s IN (%s)`, metadata.IDColumn, strings.Join(marks, ", ")), args, true
+	}
+
+	return "", nil, false
 }
