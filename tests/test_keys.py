@@ -111,3 +111,20 @@ def test_create_indexes_makes_every_declared_index(app):
     assert any(ix.get("unique") for ix in db.users.list_indexes())  # the documents' own
     again = app.test_cli_runner().invoke(args=["create-indexes"])
     assert again.exit_code == 0 and "索引已就绪" in again.output
+
+
+def test_every_migration_written_is_registered():
+    """A migration function left out of MIGRATIONS never runs (the attachment-bytes one was,
+    once): every `_name(db)` of the module is listed."""
+    import inspect
+
+    from admin_app import migrations
+
+    written = {
+        f
+        for name, f in vars(migrations).items()
+        if name.startswith("_")
+        and inspect.isfunction(f)
+        and list(inspect.signature(f).parameters) == ["db"]
+    }
+    assert written == {f for _, _, f in migrations.MIGRATIONS}
