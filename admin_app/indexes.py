@@ -21,10 +21,19 @@ from mongoengine.base import common
 
 from .documents.base import SCOPE_FIELDS
 
-# (collection, the list's order, the fields its filters and sortable columns use, the screen)
+# (collection, the list's order, the fields its filters and sortable columns use, the screen
+# [, the depths that need it: all five unless given])
 SCREEN_INDEXES = (
-    ("audit_log", [("at", -1)], ("action", "actor", "target_type"), "操作日志：本辖区，按时间倒序"),
-    ("audit_log", [("action", 1), ("at", -1)], (), "操作日志：按操作筛选（含条数）"),
+    # The audit log is written on every view: only the depths that may read it (a village
+    # may not), and the action filter's only where a scope holds many entries.
+    (
+        "audit_log",
+        [("at", -1)],
+        ("action", "actor", "target_type"),
+        "操作日志：本辖区，按时间倒序",
+        (0, 1, 2, 3),
+    ),
+    ("audit_log", [("action", 1), ("at", -1)], (), "操作日志：按操作筛选（含条数）", (0, 1, 2)),
     (
         "cases",
         [("reported_at", -1)],
@@ -63,12 +72,17 @@ OWNER_INDEXES = (
 )
 
 
+def scope_fields(depths) -> list[str]:
+    """The scope fields of an entry's depths (all five when the entry names none)."""
+    return [SCOPE_FIELDS[d] for d in depths[0]] if depths else list(SCOPE_FIELDS)
+
+
 def screen_indexes():
     """[(collection, keys, name)] of every index the screens need."""
     out = []
-    for collection, order, fields, _screen in SCREEN_INDEXES:
+    for collection, order, fields, _screen, *depths in SCREEN_INDEXES:
         tail = "_".join(f"{k}{'_desc' if d < 0 else ''}" for k, d in order)
-        for scope in SCOPE_FIELDS:
+        for scope in scope_fields(depths):
             out.append((collection, [(scope, 1), *order], f"pushdown_{scope}_{tail}"))
         if fields:
             out.append((collection, [(f, 1) for f in fields], "pushdown_fields"))

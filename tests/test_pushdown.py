@@ -183,8 +183,8 @@ def _plan(coll, query, sort, skip=0, limit=20):
 def test_each_screen_reads_its_page_from_its_index_in_order():
     """EXPLAIN of every screen's list query at every depth: SQLite searches the screen's
     index (no table scan, no sort of its own) and applies skip and limit."""
-    for collection, order, _fields, screen in indexes.SCREEN_INDEXES:
-        for scope in SCOPE_FIELDS:
+    for collection, order, _fields, screen, *depths in indexes.SCREEN_INDEXES:
+        for scope in indexes.scope_fields(depths):
             ex = _plan(collection, {scope: "640104000000"}, order, skip=40)
             plan = " ".join(ex["queryPlanner"]["Plan"])
             assert f"USING INDEX {''}" in plan and f"pushdown_{scope}_" in plan, (screen, plan)

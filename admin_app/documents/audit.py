@@ -40,7 +40,8 @@ class AuditEntry(PlaceKeyed):
 
     meta = {
         "collection": "audit_log",
-        "indexes": ["place_path", "-at"],
+        # no indexes of its own: every one is paid on each entry; the lists' are in
+        # admin_app/indexes.py
         "ordering": ["-at"],
         "queryset_class": ScopedQuerySet,
     }
