@@ -4,7 +4,7 @@ from mongoengine import DateTimeField, DictField, ListField, StringField
 from mongoengine.errors import OperationError
 
 from ..core import clock
-from .base import PlaceKeyed, ScopedQuerySet
+from .base import PlaceKeyed
 
 AUDIT_ACTIONS = (
     ("login", "登录"),
@@ -43,7 +43,6 @@ class AuditEntry(PlaceKeyed):
         # no indexes of its own: every one is paid on each entry; the lists' are in
         # admin_app/indexes.py
         "ordering": ["-at"],
-        "queryset_class": ScopedQuerySet,
     }
 
     def save(self, *args, **kwargs):

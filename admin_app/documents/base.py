@@ -28,8 +28,11 @@ def scope_filter(user) -> dict:
     """The query of "inside the user's place": the field of the user's depth equals the
     user's place. The depth comes from the user's own record (its place path ends with
     its place); a user record without one falls back to the array match."""
-    place = getattr(user, "place", None)
-    path = list(getattr(user, "place_path", None) or [])
+    return _inside(getattr(user, "place", None), getattr(user, "place_path", None))
+
+
+def _inside(place, path) -> dict:
+    path = list(path or [])
     if place and path and path[-1] == place and len(path) <= len(SCOPE_FIELDS):
         return {SCOPE_FIELDS[len(path) - 1]: place}
     return {"place_path": place}
@@ -41,6 +44,12 @@ class ScopedQuerySet(QuerySet):
     def in_scope(self, user):
         """Records inside the user's place: one equality on the field of its depth."""
         return self.filter(**scope_filter(user))
+
+    def under(self, place: str):
+        """Records inside a place (a township's, for its figures or its roster)."""
+        from .place import Place
+
+        return self.filter(**_inside(place, Place.path_of(place)))
 
 
 def get_scoped(model, pk, user):
@@ -112,11 +121,15 @@ class ScopedDocument(PlaceKeyed):
 
     def save_new(self, user) -> None:
         """The one first write of a record: version 0, who and when, never over another."""
-        now = clock.now()
+        self.stamp_new(user)
+        self.save(force_insert=True)
+
+    def stamp_new(self, user, now=None) -> None:
+        """What a first write records (save_new; a batch of new records written at once)."""
+        now = now or clock.now()
         self.created_at, self.created_by = now, user.username
         self.updated_at, self.updated_by = now, user.username
         self.version = 0
-        self.save(force_insert=True)
 
     def save_versioned(self, user, conflict: str = CONFLICT_MESSAGE, field: str | None = None):
         """The one write of a changed record: it lands only if nobody saved the record since

@@ -127,14 +127,19 @@ def insert(child: Child, user, village: str | None = None) -> None:
 
 def record_creation(child: Child, user, note: str = "", write_roster: bool = True) -> None:
     """What follows an archive's first write: the audit entry, the roster row, the history."""
-    audit.record(
+    _creation_entry(child, user, note).save()
+    after_save(child, user, True, {}, note=note, write_roster=write_roster)
+
+
+def _creation_entry(child: Child, user, note: str):
+    """The audit entry of an archive's creation (not yet written)."""
+    return audit.entry(
         "create",
         child,
         changes=audit.diff({}, child.to_mongo().to_dict()),
         detail=note or None,
         actor=user,
     )
-    after_save(child, user, True, {}, note=note, write_roster=write_roster)
 
 
 def save_error(exc: Exception) -> str:
@@ -170,9 +175,7 @@ def insert_many(items, user, note: str = "") -> tuple[list[Child], list[tuple[in
     for line, child, village in items:
         try:
             prepare(child, user, True, village, reserve=False)
-            child.created_at = child.updated_at = now
-            child.created_by = child.updated_by = user.username
-            child.version = 0
+            child.stamp_new(user, now)
             child.sync_scope()
             child.validate()
         except (DomainError, ValidationError) as exc:
@@ -195,24 +198,8 @@ def insert_many(items, user, note: str = "") -> tuple[list[Child], list[tuple[in
     for c in saved:
         c._created = False
     try:  # the archives are saved: what hangs off them must not lose the count
-        audit.record_many(
-            [
-                audit.entry(
-                    "create",
-                    c,
-                    changes=audit.diff({}, c.to_mongo().to_dict()),
-                    detail=note or None,
-                    actor=user,
-                )
-                for c in saved
-            ]
-        )
-        add_history_many(
-            [(c, {FIELD_LABELS[k]: ["", v] for k, v in display(c).items() if v}) for c in saved],
-            user,
-            "建档",
-            note,
-        )
+        audit.record_many([_creation_entry(c, user, note) for c in saved])
+        add_history_many([(c, _changes({}, c)) for c in saved], user, "建档", note)
         roster.put_many(saved)  # `flask rebuild-rosters` repairs the rows if this fails
     except Exception:
         logging.getLogger(__name__).exception("archives saved; audit, history or roster failed")
@@ -269,9 +256,16 @@ def after_save(
     if write_roster:
         roster.put(child)
     old = display(Child._from_son(before)) if before else {}
-    new = display(child)
-    changes = {FIELD_LABELS[k]: [old.get(k, ""), v] for k, v in new.items() if old.get(k, "") != v}
-    add_history(child, user, "建档" if is_created else "修改", changes, note)
+    add_history(child, user, "建档" if is_created else "修改", _changes(old, child), note)
+
+
+def _changes(old: dict, child: Child) -> dict:
+    """{field label: [was, now]} of an archive against its earlier display (old)."""
+    return {
+        FIELD_LABELS[k]: [old.get(k, ""), v]
+        for k, v in display(child).items()
+        if old.get(k, "") != v
+    }
 
 
 def review(child: Child, user, note: str = "") -> None:

@@ -116,13 +116,15 @@ def get_in_scope(attachment_id: str, user) -> Attachment | None:
 
 def listing(ids) -> list[dict]:
     """Name, type and size of attachments (without their bytes), by id."""
-    coll = Attachment._get_collection()
+    wanted = [ObjectId(i) for i in ids or [] if ObjectId.is_valid(i)]
+    if not wanted:
+        return []
+    found = {d["_id"]: d for d in Attachment._get_collection().find({"_id": {"$in": wanted}})}
     out = []
-    for i in ids or []:
-        doc = coll.find_one({"_id": ObjectId(i)}) if ObjectId.is_valid(i) else None
+    for i in wanted:  # in the owner's order, one read for them all
+        doc = found.get(i)
         if doc:
             doc.pop("data", None)  # a record stored before the split
-        if doc:
             doc["id"] = str(doc.pop("_id"))
             out.append(doc)
     return out

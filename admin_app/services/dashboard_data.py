@@ -204,7 +204,7 @@ def _open_cases(townships: list[str]) -> dict[str, int]:
 
     out = {}
     for t in townships:
-        mine = Case.objects(scope3=t).order_by()
+        mine = Case.objects.under(t).order_by()
         out[t] = mine.count() - mine.filter(step__in=list(CLOSED_STEPS)).count()
     return out
 

@@ -242,7 +242,7 @@ def rebuild() -> int:
     total = 0
     for township in towns:
         roster = {"rows": {}, "visits": {}}
-        for child in Child.objects(scope3=township).order_by().no_cache():
+        for child in Child.objects.under(township).order_by().no_cache():
             roster["rows"][str(child.pk)] = _pack(row_of(child))
             dates = visit_dates(child.pk)
             roster["visits"][str(child.pk)] = _visit_text(dates["next_visit"], dates["last_visit"])

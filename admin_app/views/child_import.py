@@ -105,17 +105,7 @@ class ChildImportView(SecureBaseView):
             forget_old_uploads(clock.now() - KEEP_UPLOADS)
             token = secrets.token_urlsafe(24)
             store_upload(token, current_user, upload.filename, data)
-            lines = keep_rows(token, results)  # the rows as validated, saved at import
-            uploads_collection().update_one(
-                {"_id": token},
-                {
-                    "$set": {
-                        "lines": lines,
-                        "bad": len(results) - valid,
-                        "blocks": -(-valid // BLOCK),
-                    }
-                },
-            )
+            keep_rows(token, results)  # the rows as validated, saved at import
         return self._preview(upload.filename, results, token)
 
     def _preview(self, filename, results, token, error=None, status=200):

@@ -1,4 +1,4 @@
-"""Copy FerretDB 1.24.2 from the Go module cache and apply the project's two small patches.
+"""Copy FerretDB 1.24.2 from the Go module cache and apply the project's patches.
 
 1. FerretDB's SQLite backend creates the unique `_id` index on `_ferretdb_sjson->"_id"`
    but queries `_ferretdb_sjson->'$._id'`. SQLite matches index expressions by their
@@ -6,12 +6,14 @@
    `_id` took 170 ms in a collection of 50,000 documents, growing with it (measured
    2026-11-29, docs/NOTES.md). Both expressions give the same value; querying with the
    index's own expression makes SQLite use the index (EXPLAIN: SEARCH … USING INDEX).
-2. The `_id` equality is handed to SQLite only when it is the filter's sole key, so
-   `{_id: x, version: n}` (every version-checked save) and `{_id: x, place_path: p}`
-   read and decoded the whole collection. Every handler filters the documents SQLite
-   returns again with the full filter (FilterIterator / FilterDocument; limits are
-   pushed only without a filter), so narrowing by `_id` whenever the filter has one is
-   safe.
+2. Only a filter that is `_id` equality alone reached SQLite; any other filter, any sort,
+   skip and limit with a filter, and every count read and decoded the whole collection
+   in Go. The files under `patches/` (copied in) and PATCHES below run, in SQLite,
+   `_id` equality or `$in` and every condition and sort on the fields of indexes named
+   `pushdown_…` (the client's promise that those fields are scalars), on expression
+   indexes of the same text; when the whole filter and sort ran there, skip, limit and
+   counts do too (`QueryResult.Exact`). Every handler still filters what SQLite returns
+   with the full filter (docs/NOTES.md; tests/test_pushdown.py).
 
 usage: patch_ferretdb.py <module dir> <destination dir>
 """

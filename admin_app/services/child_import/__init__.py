@@ -4,14 +4,15 @@
 are mapped back to the stored values, dates read in the usual Chinese spellings, the
 village must lie inside the user's place, the archive's own rules (`Child.check`) run,
 and a 身份证 number may appear only once in the file and must not be archived already.
-`save_rows()` then saves the valid rows through the same path as the archive screen
-(admin_app/services/archive.py: prepare → validate → save → audit → after_save).
+`save_rows()` (and, for the import screen, `batch.save_block()`) then saves the valid rows
+with the archive's own rules, several at once (admin_app/services/archive.py: insert_many).
 
 - `columns`: the 台账's columns, their labels back to stored values, cells
 - `reading`: the file (xlsx or CSV) as rows under a header
 - `villages`: a row's village, found inside the user's place
 - `rows`: each row checked by the archive's own rules (`parse`)
 - `saving`: valid rows saved through the archive's path (`save_rows`)
+- `batch`: the validated rows kept between preview and import, saved a block at a time
 - `template`: the workbook to fill in
 - `uploads`: the uploaded file between preview and import
 """

@@ -4,9 +4,11 @@ chunk and every row written one by one).
 
 The file is read and every row validated once, at upload (`keep_rows`): the rows to
 import are stored as the archives they will become, in blocks of BLOCK rows under the
-upload's token; saving runs the archive's rules and the 身份证 reservation again. Each step of the import takes one block and saves it with a handful of
-writes (`save_block` → services/archive.py: insert_many): the 身份证 reservations, the
-archives, the audit entries and the histories, each one insert_many, then the roster rows.
+upload's token, and the upload records its lines, bad rows and blocks. Each step of the
+import takes one block and saves it with a handful of writes (`save_block` →
+services/archive.py: insert_many, which runs the archive's rules and the 身份证
+reservation again): the reservations, the archives, the audit entries and the histories,
+each one insert_many, then the roster rows.
 """
 
 from ...documents import Child
@@ -20,8 +22,9 @@ def block_id(token: str, n: int) -> str:
     return f"{token}.b{n}"
 
 
-def keep_rows(token: str, results) -> list[int]:
-    """Store the valid rows in blocks; the lines to import, in file order."""
+def keep_rows(token: str, results) -> None:
+    """Store the valid rows in blocks, and on the upload the lines to import (file order),
+    how many rows are bad and how many blocks there are."""
     valid = [r for r in results if r.ok]
     coll = uploads_collection()
     for n, start in enumerate(range(0, len(valid), BLOCK)):
@@ -35,7 +38,16 @@ def keep_rows(token: str, results) -> list[int]:
             for r in valid[start : start + BLOCK]
         ]
         coll.replace_one({"_id": block_id(token, n)}, {"rows": rows}, upsert=True)
-    return [r.line for r in valid]
+    coll.update_one(
+        {"_id": token},
+        {
+            "$set": {
+                "lines": [r.line for r in valid],
+                "bad": len(results) - len(valid),
+                "blocks": -(-len(valid) // BLOCK),
+            }
+        },
+    )
 
 
 def rows_at(token: str, start: int, lines: list[int]) -> list[dict]:
