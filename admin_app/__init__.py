@@ -12,7 +12,7 @@ from pymongo.errors import ConnectionFailure
 from . import auth, cli, crypto, db, hardening, migrations
 from .core import dates, keyfile
 from .documents.constants import CLOSED_STEPS
-from .services import archive
+from .services.children import archive
 from .views import init_admin
 from .views.fields import when_input
 from .views.formatting import cn_flash, person_name
@@ -82,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
 
         @app.before_request
         def _start_warmer():  # on the first request: not in `flask seed` and other commands
-            from .services import summaries
+            from .services.figures import summaries
 
             summaries.start_warmer(app)
 

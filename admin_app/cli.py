@@ -71,7 +71,7 @@ def create_admin(username, display_name, password):
 @click.command("rebuild-rosters")
 def rebuild_rosters():
     """从儿童档案重建各乡镇（街道）的列表索引（异常中断或手工改库之后使用）。"""
-    from .services.roster import rebuild
+    from .services.children.roster import rebuild
 
     click.echo(f"已重建列表索引：{rebuild()} 份档案。")
 
@@ -80,7 +80,7 @@ def rebuild_rosters():
 def warm_figures():
     """Compute every township's figures for today (cron, e.g. 00:05: the first county or
     province page of the day then reads them instead of every roster)."""
-    from .services.summaries import refresh
+    from .services.figures.summaries import refresh
 
     click.echo(f"已计算 {refresh()} 个乡镇（街道）的今日统计。")
 

@@ -51,7 +51,7 @@ IDLE_TIMEOUT_MINUTES = int(os.environ.get("WBZ_IDLE_TIMEOUT_MINUTES", "30"))
 PROXIES = int(os.environ.get("WBZ_PROXIES", "0"))  # 1 behind one nginx
 
 TIMEZONE = clock.TZ.key  # the one time zone of the product (core/clock.py)
-# Compute every township's figures at start-up and daily at 00:05 (admin_app/services/summaries.py).
+# Compute every township's figures at start-up and daily at 00:05 (admin_app/services/figures/summaries.py).
 WARM_FIGURES = os.environ.get("WBZ_WARM_FIGURES", "1") == "1"
 BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
 BABEL_DEFAULT_TIMEZONE = TIMEZONE

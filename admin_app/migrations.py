@@ -29,7 +29,7 @@ def _field_key(db) -> str:
 
 
 def _rosters(db) -> str:
-    from .services.roster import rebuild
+    from .services.children.roster import rebuild
 
     return f"已重建列表索引：{rebuild()} 份档案"
 

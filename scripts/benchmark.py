@@ -514,7 +514,7 @@ def visit_counts(rng, freqs: list[str], total: int) -> list[int]:
 def load_data(db, n_children: int, n_visits: int, seed: int):
     """Generate and insert everything; returns facts used by the measurements."""
     from admin_app.documents import Place
-    from admin_app.services import roster
+    from admin_app.services.children import roster
 
     places = Place._all()
     villages = sorted(
@@ -624,7 +624,7 @@ def load_data(db, n_children: int, n_visits: int, seed: int):
                 flush=True,
             )
     s = time.perf_counter()
-    for township, rows in rosters.items():  # the layout of admin_app/services/roster.py
+    for township, rows in rosters.items():  # the layout of admin_app/services/children/roster.py
         packed, visits = {}, {}
         for cid, r in rows.items():
             packed[cid] = roster._pack(
@@ -698,7 +698,7 @@ def record_cases(app, db, users, page, base) -> list:
     """(label, role, app, floor, sqlite) of the pages over the audit log, cases, forms and
     work records (scripts/bench_records.py): page 1, a deep page, a filter, and the
     landing page's case figures, for the station, county and province user."""
-    from admin_app.services import dashboard_data
+    from admin_app.services.figures import dashboard_data
 
     out = []
     depth = {"station": 3, "county": 2, "province": 0}
@@ -796,7 +796,7 @@ def main() -> int:
     from admin_app.db import EmbeddedServer
     from admin_app.documents import Place
     from admin_app.documents import user as user_module
-    from admin_app.services import todos
+    from admin_app.services.figures import todos
     from seed.loaders import load_places
 
     fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -973,7 +973,7 @@ def main() -> int:
         def save_archive():
             """What an edit writes: the version-checked archive, then its roster row."""
             from admin_app.documents import Child
-            from admin_app.services import roster
+            from admin_app.services.children import roster
 
             cid = detail_ids[next(save_cycle) % len(detail_ids)]
             with app.app_context():

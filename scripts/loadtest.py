@@ -160,7 +160,7 @@ def _app(uri: str):
 
 def _make_children(uri: str, count: int) -> list[str]:
     from admin_app.documents import Child, Place, User
-    from admin_app.services import archive
+    from admin_app.services.children import archive
 
     app = _app(uri)
     rnd = random.Random(7)

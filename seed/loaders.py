@@ -252,7 +252,8 @@ def _demo_id(birth: date, seq: int, gender: str, area: str = "640104") -> str:
 def load_demo_children(station_user) -> int:
     """A few archives in 掌政镇 so the demo has something to show (idempotent by name)."""
     from admin_app.documents import Child, Guardian
-    from admin_app.services import archive, visits
+    from admin_app.services import visits
+    from admin_app.services.children import archive
 
     made = 0
     for seq, (name, gender, age, village, cats, guard, risk, reason, freq) in enumerate(

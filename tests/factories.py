@@ -4,7 +4,7 @@ and an allocation through the versioned first save, a user with a hashed passwor
 
 from admin_app.documents import Allocation, Child, Place, Station, User
 from admin_app.documents.constants import PROVINCE_CODE
-from admin_app.services import archive
+from admin_app.services.children import archive
 from tests import when
 from tests.places import CHUNLIN
 

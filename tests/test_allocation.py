@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from admin_app.documents import Allocation
-from admin_app.services import progress
+from admin_app.services.stations import progress
 from tests.conftest import login_as, text
 from tests.factories import make_allocation, make_station
 

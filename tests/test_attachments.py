@@ -42,7 +42,7 @@ def test_type_is_checked_by_content_and_size_is_limited(app, users, monkeypatch)
     r = upload(c, child, b"MZ\x90\x00 not an image", "photo.jpg")
     assert "只能上传 JPG、PNG 图片或 PDF 扫描件" in text(c.get(r.headers["Location"]))
     # the 10 MB rule with a small limit (werkzeug's test client leaks a temp file on big bodies)
-    monkeypatch.setattr("admin_app.services.attachments.MAX_ATTACHMENT_BYTES", 1024)
+    monkeypatch.setattr("admin_app.services.children.attachments.MAX_ATTACHMENT_BYTES", 1024)
     r = upload(c, child, JPEG + b"\x00" * 2048, "big.jpg")
     assert "文件超过" in text(c.get(r.headers["Location"]))
     assert Attachment.objects.count() == 0

@@ -9,7 +9,7 @@ import pytest
 from pymongo import MongoClient
 
 from admin_app import backup
-from admin_app.services import attachments
+from admin_app.services.children import attachments
 from tests.conftest import EMBEDDED
 from tests.factories import actor, make_child, make_station, make_user
 from tests.places import CHUNLIN, ZHANGZHENG

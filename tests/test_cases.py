@@ -8,7 +8,8 @@ import pytest
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, DomainError
 from admin_app.documents.case import Case, ChildInfo, Conference, MandatoryReport, Referral
-from admin_app.services import cases, referrals
+from admin_app.services import cases
+from admin_app.services.cases import referrals
 from tests import when
 from tests.conftest import login_as, refusal, text
 from tests.factories import make_user

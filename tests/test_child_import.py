@@ -12,8 +12,13 @@ from playwright.sync_api import expect
 
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, IdNumberIndex
-from admin_app.services import archive_history, child_import, roster
-from admin_app.services.child_import import TEMPLATE_HEADERS, ImportFileError, parse, save_rows
+from admin_app.services.children import archive_history, child_import, roster
+from admin_app.services.children.child_import import (
+    TEMPLATE_HEADERS,
+    ImportFileError,
+    parse,
+    save_rows,
+)
 from admin_app.views import child_import as import_view
 from tests import when
 from tests.conftest import CHROMIUM, TOUCHED, login_as, refusal, text

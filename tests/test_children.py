@@ -6,7 +6,8 @@ import pytest
 
 from admin_app.core import clock
 from admin_app.documents import Child, DomainError, IdNumberIndex, TransferTrace
-from admin_app.services import archive_history, roster, todos
+from admin_app.services.children import archive_history, roster
+from admin_app.services.figures import todos
 from admin_app.services.workdays import add_workdays
 from tests import when
 from tests.conftest import login_as, refusal, text

@@ -31,7 +31,9 @@ from admin_app.documents.case import (
     MandatoryReport,
     Referral,
 )
-from admin_app.services import archive, cases, referrals, visits, word
+from admin_app.services import cases, visits, word
+from admin_app.services.cases import referrals
+from admin_app.services.children import archive
 from tests.conftest import login_as, text
 from tests.factories import make_child, make_user
 from tests.test_visits import visit_data

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from openpyxl import load_workbook
 
 from admin_app.documents import AuditEntry, Child
-from admin_app.services import roster
+from admin_app.services.children import roster
 from tests.conftest import login_as
 from tests.factories import make_user
 from tests.places import TONGXI as TONGGUI_VILLAGE

@@ -149,7 +149,7 @@ def test_an_upload_with_too_many_rows_is_refused(monkeypatch):
 
 
 def test_a_photo_that_is_also_html_cannot_run_and_its_name_cannot_read_backwards(app, users):
-    from admin_app.services import attachments
+    from admin_app.services.children import attachments
     from tests.factories import make_child
 
     child = make_child()

@@ -30,7 +30,7 @@ from admin_app import indexes
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Place
 from admin_app.documents.base import SCOPE_FIELDS, PlaceKeyed, scope_filter
-from admin_app.services import attachments
+from admin_app.services.children import attachments
 from tests import factories
 from tests.conftest import login_as, text
 from tests.factories import make_user

@@ -31,7 +31,8 @@ from admin_app.documents import (
 )
 from admin_app.documents.case import Case, ChildInfo, Referral
 from admin_app.documents.records import CommunityActivity, HalfYearReport, PublicityEvent
-from admin_app.services import reports, roster, word
+from admin_app.services import reports, word
+from admin_app.services.children import roster
 from admin_app.services.reports import paper
 from tests.conftest import login_as, refusal
 from tests.factories import make_allocation, make_child, make_station, make_user
@@ -295,7 +296,7 @@ def test_referrals_publicity_and_activities(users, township_data):
 
 
 def test_open_problems_are_the_todos(users, township_data):
-    from admin_app.services import todos
+    from admin_app.services.figures import todos
 
     t = figures(users["station"])["todos"]
     for kind, n in todos.counts(users["station"]).items():

@@ -8,7 +8,8 @@ from admin_app.core import clock, dates
 from admin_app.documents import AuditEntry, Child
 from admin_app.documents.case import ChildInfo
 from admin_app.documents.constants import COLLECTION_LABELS
-from admin_app.services import cases, progress
+from admin_app.services import cases
+from admin_app.services.stations import progress
 from tests.conftest import login_as
 from tests.factories import make_allocation, make_station
 from tests.test_children import GIRL, create

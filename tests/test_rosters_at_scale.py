@@ -12,7 +12,8 @@ from bson import ObjectId
 
 from admin_app.core import clock
 from admin_app.documents import Child, Roster, RosterSummary
-from admin_app.services import roster, summaries, todos
+from admin_app.services.children import roster
+from admin_app.services.figures import summaries, todos
 from tests import factories, when
 from tests.conftest import login_as, text
 from tests.factories import make_user
@@ -260,7 +261,7 @@ def test_rebuild_goes_township_by_township_and_never_leaves_a_list_empty(app, us
     """Issue 13: the rebuild held every archive of Ningxia in memory (1 GB at 60,000) and
     emptied every roster before writing them back. Now each township's roster is built
     from its own archives and replaced by one write while readers go on."""
-    from admin_app.services import visits_book
+    from admin_app.services.visits import book as visits_book
 
     for i in range(6):
         make_child(

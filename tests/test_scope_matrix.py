@@ -75,8 +75,9 @@ from admin_app.documents.records import (
     Volunteer,
     WorkPlan,
 )
-from admin_app.services import archive, cases, roster
-from admin_app.services.child_import import TEMPLATE_HEADERS, uploads_collection
+from admin_app.services import cases
+from admin_app.services.children import archive, roster
+from admin_app.services.children.child_import import TEMPLATE_HEADERS, uploads_collection
 from admin_app.views.cases import CaseView
 from tests import when
 from tests.conftest import PLACES, ROLE_PLACES, login_as, refusal
@@ -2624,7 +2625,7 @@ PUBLICITY_PHOTO_ENDPOINTS = {"publicity.attach_view", "publicity.photo_view"}
 def test_publicity_photos_stay_in_their_place(app, role):
     from admin_app.documents.attachment import Attachment
     from admin_app.documents.records import PublicityEvent
-    from admin_app.services.attachments import store_for_record
+    from admin_app.services.children.attachments import store_for_record
 
     owner = make_user("sy_clerk", "station", SANYING)
     event = PublicityEvent(held_on=clock.today(), kind="law_policy", location="MARK-PUB-PHOTO")

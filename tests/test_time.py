@@ -16,7 +16,8 @@ from admin_app.core import clock, dates
 from admin_app.documents import AuditEntry, Child, DomainError, check_id_number
 from admin_app.documents.calendar import HolidayYear
 from admin_app.documents.case import Case, MandatoryReport
-from admin_app.services import archive_history, cases, word, workdays
+from admin_app.services import cases, word, workdays
+from admin_app.services.children import archive_history
 from tests import when
 from tests.conftest import login_as, text
 from tests.factories import make_user

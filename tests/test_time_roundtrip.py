@@ -104,7 +104,7 @@ def build_children():
         visit_frequency="monthly",
         review_status="reviewed",
     )
-    from admin_app.services import archive, roster
+    from admin_app.services.children import archive, roster
 
     doc.set_place(CHUNLIN)
     doc.check()

@@ -7,7 +7,8 @@ import pytest
 
 from admin_app.core import clock
 from admin_app.documents import AuditEntry, Child, DomainError, VisitBook
-from admin_app.services import archive_history, attachments, roster, visits
+from admin_app.services import visits
+from admin_app.services.children import archive_history, attachments, roster
 from tests import factories, when
 from tests.conftest import login_as, refusal, text
 from tests.factories import make_user

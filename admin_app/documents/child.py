@@ -6,7 +6,7 @@ whole collection. So everything a page needs is reachable by `_id`:
 - `ChildHistory` (_id = child id): the growing change history, kept out of `Child`;
 - `IdNumberIndex` (_id = 身份证 number): uniqueness and the duplicate check;
 - `Roster` (_id = township key): one compact row per child of the township, from which
-  list pages, searches and to-dos are computed (see admin_app/services/roster.py);
+  list pages, searches and to-dos are computed (see admin_app/services/children/roster.py);
 - `TransferTrace`: the read-only trace a township keeps of a child who moved away.
 """
 
@@ -263,7 +263,7 @@ class IdNumberIndex(Document):
 
 class Roster(Document):
     """One township's compact list rows: rows[child_id] = the row as JSON text,
-    visits[child_id] = "next|last" visit dates (admin_app/services/roster.py)."""
+    visits[child_id] = "next|last" visit dates (admin_app/services/children/roster.py)."""
 
     id = StringField(primary_key=True)  # township key
     rows = DictField()
@@ -275,7 +275,7 @@ class Roster(Document):
 
 class RosterSummary(Document):
     """A township's figures for one day, cached: `stamp` counts the roster's changes,
-    `computed` is the stamp the figures were computed at (admin_app/services/summaries.py)."""
+    `computed` is the stamp the figures were computed at (admin_app/services/figures/summaries.py)."""
 
     id = StringField(primary_key=True)  # township key
     stamp = IntField(default=0)

@@ -5,7 +5,8 @@ from flask import flash
 from flask_login import current_user
 
 from ..core import clock, dates
-from ..services import archive, workdays
+from ..services import workdays
+from ..services.children import archive
 from .base import ScopedModelView
 from .permissions import SCREENS
 

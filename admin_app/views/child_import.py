@@ -1,7 +1,7 @@
 """导入儿童台账: upload an Excel/CSV 台账, preview every row, then import the valid ones.
 
 The file is read and every row validated once, at upload; the valid rows stay on the
-server between preview and import under a random token (services/child_import/batch.py),
+server between preview and import under a random token (services/children/child_import/batch.py),
 so nothing the browser sends can change what is imported, and the archive's rules and the
 身份证 reservation run again on each row as it is saved. Large files are imported in chunks of
 CHUNK_ROWS rows, one POST each, from a small script on the preview page; without
@@ -22,7 +22,7 @@ from ..core.dates import cn_date
 from ..documents import Place
 from ..documents.constants import CATEGORIES, GENDERS, VILLAGE
 from ..services import audit
-from ..services.child_import import (
+from ..services.children.child_import import (
     ImportFileError,
     delete_upload,
     forget_old_uploads,
@@ -32,7 +32,7 @@ from ..services.child_import import (
     template_workbook,
     uploads_collection,
 )
-from ..services.child_import.batch import BLOCK, keep_rows, rows_at, save_block
+from ..services.children.child_import.batch import BLOCK, keep_rows, rows_at, save_block
 from .base import SecureBaseView
 from .permissions import SCREENS
 

@@ -1,7 +1,7 @@
 """一人一档: the child archive screens.
 
 List, search, filters, sort, paging and export read the township rosters (see
-admin_app/services/roster.py and views/children_list.py), never the children collection; details
+admin_app/services/children/roster.py and views/children_list.py), never the children collection; details
 and edit read one archive by id through the scoped base view."""
 
 import io
@@ -24,7 +24,8 @@ from ..documents.constants import (
     SCHOOL_STATUSES,
     VILLAGE,
 )
-from ..services import archive, archive_history, attachments, audit, roster
+from ..services import audit
+from ..services.children import archive, archive_history, attachments, roster
 from .base import ScopedModelView
 from .children_list import (
     AGE_BANDS,
@@ -230,7 +231,7 @@ class ChildView(ScopedModelView):
             rows = flt.apply(rows, flt.clean(value))
         todo = request.args.get("todo")
         if todo:
-            from ..services.todos import todo_rows
+            from ..services.figures.todos import todo_rows
 
             rows = todo_rows(rows, todo)
         if search:

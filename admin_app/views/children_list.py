@@ -25,7 +25,7 @@ from ..documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
-from ..services import roster
+from ..services.children import roster
 from .formatting import person_name
 
 AGE_BANDS = (
@@ -202,7 +202,7 @@ def _area_options(user) -> list[tuple[str, str]]:
 def _area_rows(user) -> list[dict]:
     """The chooser of a city or the province: each county with its 在册 children (and the
     to-do asked for), from the cached township figures."""
-    from ..services import summaries
+    from ..services.figures import summaries
 
     per_township = summaries.by_township(user)
     todo = request.args.get("todo")

@@ -6,8 +6,10 @@ from flask_login import current_user
 
 from ..core import clock
 from ..documents import User
-from ..services import progress, todos, workdays
-from ..services.dashboard_data import figures
+from ..services import workdays
+from ..services.figures import todos
+from ..services.figures.dashboard_data import figures
+from ..services.stations import progress
 from .base import SecureViewMixin
 from .permissions import SCREENS
 

@@ -18,7 +18,8 @@ from ..documents.constants import (
     PUBLICITY_KINDS,
     REPORT_HALVES,
 )
-from ..services import attachments, audit
+from ..services import audit
+from ..services.children import attachments
 from .base import ScopedModelView, equal_filter
 from .formatting import labelled
 from .permissions import SCREENS

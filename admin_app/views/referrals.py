@@ -10,7 +10,7 @@ from ..core import clock
 from ..documents import DomainError
 from ..documents.case import Case
 from ..documents.constants import CLOSED_STEPS, REFERRAL_STATUSES, UNIT_KINDS
-from ..services import referrals
+from ..services.cases import referrals
 from .base import ScopedModelView, equal_filter
 from .case_forms import CHILD_INFO_ARGS, CHILD_INFO_SUB, CaseFormView
 from .formatting import labelled

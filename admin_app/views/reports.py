@@ -17,7 +17,8 @@ from ..core.text import file_name
 from ..documents import DomainError, Place
 from ..documents.constants import PROVINCE_CODE, STATION_STAFF, SUPERVISORS
 from ..documents.records import HalfYearReport
-from ..services import audit, progress, reports, word
+from ..services import audit, reports, word
+from ..services.stations import progress
 from .base import SecureBaseView
 from .permissions import SCREENS
 

@@ -24,8 +24,13 @@ from ..documents.constants import (
     TOWNSHIP,
     WALL_RULES,
 )
-from ..services import audit, progress, stations
-from ..services.tables import AllocationImportError, allocation_workbook, read_allocation_table
+from ..services import audit, stations
+from ..services.stations import progress
+from ..services.stations.tables import (
+    AllocationImportError,
+    allocation_workbook,
+    read_allocation_table,
+)
 from .base import ScopedModelView, SecureBaseView, equal_filter
 from .permissions import ACCEPTANCE_ROLES, SCREENS
 

@@ -2,7 +2,7 @@
 
 The child is always loaded through the scope (`Child.objects.in_scope(current_user)`);
 an id outside the user's place, or no id at all, is "not found". The visit book is read
-and written only by its `_id` (see admin_app/services/visits.py).
+and written only by its `_id` (see admin_app/services/visits/).
 """
 
 from flask import flash, redirect, request, url_for
@@ -18,7 +18,8 @@ from ..documents import Child, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
-from ..services import attachments, audit, visits
+from ..services import audit, visits
+from ..services.children import attachments
 from .base import SecureBaseView
 from .fields import DateInputField
 from .permissions import SCREENS

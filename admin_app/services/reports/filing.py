@@ -23,7 +23,9 @@ from ...documents.constants import (
     TOWNSHIP,
 )
 from ...documents.records import HalfYearReport
-from .. import progress, summaries, word
+from .. import word
+from ..figures import summaries
+from ..stations import progress
 from .paper import _BOX, TEMPLATES, _body_row, _header, _sheet_title, paragraphs
 from .periods import FIRST_YEAR, _day
 

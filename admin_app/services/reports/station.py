@@ -28,7 +28,9 @@ from ...documents.constants import (
 )
 from ...documents.records import CommunityActivity, HalfYearReport, PublicityEvent, WorkPlan
 from ...documents.visit import VISIT_KINDS
-from .. import roster, todos, word
+from .. import word
+from ..children import roster
+from ..figures import todos
 from .periods import _aware, _day, _within, period
 
 TRAINING_KINDS = ("director_training", "volunteer_training")

@@ -1,13 +1,13 @@
 """Valid rows saved through the archive's own path (`save_rows`), each failure reported by line."""
 
-from ...documents import Child
+from ....documents import Child
 from .. import archive
 from .columns import RowResult
 
 
 def save_rows(results: list[RowResult], user) -> tuple[list[Child], list[tuple[int, str]]]:
     """Save the valid rows as the archive screen would, in one batch
-    (services/archive.py: insert_many); return (saved children, failures).
+    (services/children/archive.py: insert_many); return (saved children, failures).
 
     A row with errors is not saved and is reported as failed with its errors; so is a row
     the archive's rules or the 身份证 reservation refuse at saving time.

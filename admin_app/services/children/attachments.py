@@ -5,11 +5,12 @@ import hashlib
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from ..documents import Child, DomainError
-from ..documents.attachment import Attachment, AttachmentBytes
-from ..documents.base import scope_values
-from ..documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
-from . import archive_history, audit
+from ...documents import Child, DomainError
+from ...documents.attachment import Attachment, AttachmentBytes
+from ...documents.base import scope_values
+from ...documents.constants import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES
+from .. import audit
+from . import archive_history
 
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),

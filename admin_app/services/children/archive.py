@@ -1,5 +1,5 @@
 """The rules of the 一人一档 archive that span documents: review, uniqueness, transfer; its
-history is services/archive_history.py.
+history is services/children/archive_history.py.
 
 Views call these; they never touch IdNumberIndex, ChildHistory or rosters themselves."""
 
@@ -10,23 +10,13 @@ from bson import ObjectId
 from mongoengine.errors import ValidationError
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from ..core import clock, dates
-from ..documents import (
-    Child,
-    DomainError,
-    IdNumberIndex,
-    Place,
-    TransferTrace,
-    check_id_number,
-)
-from ..documents.constants import (
-    REVIEW_WORKDAYS,
-    ROLE_VILLAGE,
-    TOWNSHIP,
-)
-from . import audit, roster
+from ...core import clock, dates
+from ...documents import Child, DomainError, IdNumberIndex, Place, TransferTrace, check_id_number
+from ...documents.constants import REVIEW_WORKDAYS, ROLE_VILLAGE, TOWNSHIP
+from .. import audit
+from ..workdays import WorkCalendar, add_workdays
+from . import roster
 from .archive_history import FIELD_LABELS, add_history, add_history_many, display
-from .workdays import WorkCalendar, add_workdays
 
 
 def id_number_notes(child: Child) -> dict[str, str]:
@@ -367,7 +357,7 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
         trace.set_place(old_place)
         trace.save()
     roster.put(child)
-    from ..documents.visit import VisitBook
+    from ...documents.visit import VisitBook
     from .attachments import move
 
     books = VisitBook._get_collection()
@@ -398,7 +388,7 @@ def link_case(child: Child, case_id: str, user) -> None:
     """A child first met in a case now has an archive: the case points at it (same place only)."""
     from bson import ObjectId
 
-    from ..documents.case import Case
+    from ...documents.case import Case
 
     if not ObjectId.is_valid(case_id):
         return

@@ -3,13 +3,9 @@ to a role with the personal data it may see (core/privacy.py)."""
 
 import re
 
-from ..core import clock, dates, privacy
-from ..documents import (
-    Child,
-    ChildHistory,
-    Place,
-)
-from ..documents.constants import (
+from ...core import clock, dates, privacy
+from ...documents import Child, ChildHistory, Place
+from ...documents.constants import (
     BENEFIT_STATUSES,
     BENEFITS,
     CATEGORIES,

@@ -2,8 +2,8 @@
 
 from mongoengine.errors import ValidationError
 
-from ...documents import Child, DomainError, Guardian, IdNumberIndex
-from ...documents.child import check_id_number
+from ....documents import Child, DomainError, Guardian, IdNumberIndex
+from ....documents.child import check_id_number
 from .. import archive_history
 from .columns import (
     CATEGORY_SEPARATORS,

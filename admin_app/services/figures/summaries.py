@@ -14,10 +14,11 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from ..core import clock
-from ..documents import Place, RosterSummary
-from ..documents.constants import TOWNSHIP, VILLAGE
-from . import roster, todos
+from ...core import clock
+from ...documents import Place, RosterSummary
+from ...documents.constants import TOWNSHIP, VILLAGE
+from ..children import roster
+from . import todos
 
 NONE = "_none"  # the key counting rows without a value (FerretDB refuses an empty key)
 COUNTERS = ("categories", "risk", "school", "village")

@@ -5,9 +5,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..core import sheets
-from ..documents import Allocation, DomainError, Place
-from ..documents.constants import MAX_TARGET
+from ...core import sheets
+from ...documents import Allocation, DomainError, Place
+from ...documents.constants import MAX_TARGET
 
 HEADERS = (
     "县区代码",

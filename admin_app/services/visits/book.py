@@ -1,6 +1,6 @@
 """Visit dates a child's roster row carries: the next planned visit and the last visit made."""
 
-from ..documents.visit import VisitBook
+from ...documents.visit import VisitBook
 
 
 def visit_dates(child_id) -> dict:

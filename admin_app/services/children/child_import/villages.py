@@ -2,8 +2,8 @@
 
 import re
 
-from ...documents import Place
-from ...documents.constants import VILLAGE
+from ....documents import Place
+from ....documents.constants import VILLAGE
 from .columns import _norm
 
 

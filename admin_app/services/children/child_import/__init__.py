@@ -5,7 +5,7 @@ are mapped back to the stored values, dates read in the usual Chinese spellings,
 village must lie inside the user's place, the archive's own rules (`Child.check`) run,
 and a 身份证 number may appear only once in the file and must not be archived already.
 `save_rows()` (and, for the import screen, `batch.save_block()`) then saves the valid rows
-with the archive's own rules, several at once (admin_app/services/archive.py: insert_many).
+with the archive's own rules, several at once (admin_app/services/children/archive.py: insert_many).
 
 - `columns`: the 台账's columns, their labels back to stored values, cells
 - `reading`: the file (xlsx or CSV) as rows under a header

@@ -6,9 +6,9 @@ Computed from the station registry and the allocation table, never typed.
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..core import clock
-from ..documents import Allocation, Place, Station
-from ..documents.constants import ACCEPTED, BUILT, DEADLINE_MONTH_DAY, PROVINCE_TARGETS, TOWNSHIP
+from ...core import clock
+from ...documents import Allocation, Place, Station
+from ...documents.constants import ACCEPTED, BUILT, DEADLINE_MONTH_DAY, PROVINCE_TARGETS, TOWNSHIP
 
 
 def today() -> date:
@@ -184,7 +184,7 @@ def province_check(rows: list[Row]) -> list[dict]:
 def township_stations(user, county: str) -> list[dict]:
     """A county's townships, each with its station (or none yet), for the drill-down.
     The caller has checked that the county lies inside the user's place."""
-    from ..documents.constants import ACCEPTANCE_RESULTS, BUILD_STATUSES
+    from ...documents.constants import ACCEPTANCE_RESULTS, BUILD_STATUSES
 
     if county not in (Place.info(county) or {}).get("place_path", []) or user.place not in (
         Place.info(county) or {}

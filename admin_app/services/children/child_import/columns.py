@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from openpyxl.utils.datetime import from_excel
 
-from ...core import dates
-from ...documents import Child
-from ...documents.constants import (
+from ....core import dates
+from ....documents import Child
+from ....documents.constants import (
     CATEGORIES,
     ETHNICITIES,
     GENDERS,

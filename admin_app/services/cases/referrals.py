@@ -5,16 +5,16 @@ from datetime import timedelta
 from bson import ObjectId
 from mongoengine import Q
 
-from ..core import clock
-from ..documents import DomainError
-from ..documents.case import Case, ReceivingUnit, Referral
-from ..documents.constants import (
+from ...core import clock
+from ...documents import DomainError
+from ...documents.case import Case, ReceivingUnit, Referral
+from ...documents.constants import (
     CLOSED_STEPS,
     OPEN_REFERRAL_STATUSES,
     REFERRAL_FEEDBACK_DAYS,
     REFERRAL_STATUSES,
 )
-from . import audit
+from .. import audit
 
 STATUS_LABELS = dict(REFERRAL_STATUSES)
 ORDER = [s for s, _ in REFERRAL_STATUSES]
@@ -63,7 +63,7 @@ def link_to_case(referral: Referral, user) -> None:
 
 def set_status(referral: Referral, status: str, user, note: str = "") -> Referral:
     """Move a referral forward: 已转介 → 已接收 → 已反馈 → 已办结 (feedback needs its text)."""
-    from .cases import is_archived
+    from . import is_archived
 
     if is_archived(referral.case):
         raise DomainError("案件已组卷归档，转介记录只读。", "status")

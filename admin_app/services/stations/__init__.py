@@ -1,9 +1,9 @@
 """The station's rules beyond its own record: 验收 (acceptance) by the province (五(一))."""
 
-from ..core import text
-from ..documents import Station
-from ..documents.constants import MAX_NOTE_LEN
-from . import audit
+from ...core import text
+from ...documents import Station
+from ...documents.constants import MAX_NOTE_LEN
+from .. import audit
 
 
 def accept(station: Station, day, result: str, note: str, user) -> Station:

@@ -17,8 +17,8 @@ from collections import OrderedDict
 from datetime import date
 from uuid import uuid4
 
-from ..documents import Child, Place, Roster, RosterSummary
-from ..documents.constants import TOWNSHIP, VILLAGE
+from ...documents import Child, Place, Roster, RosterSummary
+from ...documents.constants import TOWNSHIP, VILLAGE
 
 
 def row_of(child: Child) -> dict:
@@ -56,7 +56,7 @@ def _visit_text(next_visit: date | str | None, last_visit: date | str | None) ->
 
 
 def _touch(townships) -> None:
-    """Tell the cached township figures (admin_app/services/summaries.py) that these rosters changed.
+    """Tell the cached township figures (admin_app/services/figures/summaries.py) that these rosters changed.
     Called after the roster write, never before: a reader that saw the old stamp then
     recomputes on its next read."""
     coll = RosterSummary._get_collection()
@@ -235,7 +235,7 @@ def rebuild() -> int:
     list is ever empty while it runs. A save in a township while it is being rebuilt may
     be undone for that one row: run it when the system is quiet (`flask rebuild-rosters`).
     """
-    from .visits_book import visit_dates
+    from ..visits.book import visit_dates
 
     coll = Roster._get_collection()
     towns = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]

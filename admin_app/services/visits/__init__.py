@@ -10,12 +10,13 @@ from uuid import uuid4
 
 from mongoengine.errors import ValidationError
 
-from ..core import clock, dates, periods
-from ..documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
-from ..documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
-from ..documents.visit import VISIT_KINDS
-from . import archive_history, attachments, audit, roster
-from .visits_book import visit_dates
+from ...core import clock, dates, periods
+from ...documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
+from ...documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
+from ...documents.visit import VISIT_KINDS
+from .. import audit
+from ..children import archive_history, attachments, roster
+from .book import visit_dates
 
 KIND_LABELS = dict(VISIT_KINDS)
 RISK_LABELS = dict(RISK_LEVELS)

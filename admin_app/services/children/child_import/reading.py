@@ -1,15 +1,8 @@
 """Reading the uploaded file (xlsx or CSV in any usual encoding) as rows under its header."""
 
-from ...core import sheets
-from ...core.errors import DomainError
-from .columns import (
-    HEADER_ALIASES,
-    MAX_ROWS,
-    TEMPLATE_HEADERS,
-    ImportFileError,
-    _norm,
-    _text,
-)
+from ....core import sheets
+from ....core.errors import DomainError
+from .columns import HEADER_ALIASES, MAX_ROWS, TEMPLATE_HEADERS, ImportFileError, _norm, _text
 from .villages import _user_village
 
 

@@ -6,12 +6,12 @@ The file is read and every row validated once, at upload (`keep_rows`): the rows
 import are stored as the archives they will become, in blocks of BLOCK rows under the
 upload's token, and the upload records its lines, bad rows and blocks. Each step of the
 import takes one block and saves it with a handful of writes (`save_block` →
-services/archive.py: insert_many, which runs the archive's rules and the 身份证
+services/children/archive.py: insert_many, which runs the archive's rules and the 身份证
 reservation again): the reservations, the archives, the audit entries and the histories,
 each one insert_many, then the roster rows.
 """
 
-from ...documents import Child
+from ....documents import Child
 from .. import archive
 from .uploads import uploads_collection
 

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 from flask import current_app, url_for
 
-from ..core import clock
-from ..documents import Place, Station
-from ..documents.constants import (
+from ...core import clock
+from ...documents import Place, Station
+from ...documents.constants import (
     ARCHIVE_TODOS,
     BUILD_STATUSES,
     BUILT,
@@ -29,7 +29,8 @@ from ..documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
-from . import progress, summaries
+from ..stations import progress
+from . import summaries
 
 TODO_LABELS = ARCHIVE_TODOS
 ACTIVE = "active"  # 在册: the children figures count archives still on the books
@@ -88,7 +89,7 @@ def _item(key, label, count, url) -> dict:
     return {"key": key, "label": label, "count": count, "url": url}
 
 
-# ---- children, from the township figures (admin_app/services/summaries.py) ----
+# ---- children, from the township figures (admin_app/services/figures/summaries.py) ----
 def _children(user, fig: dict) -> dict:
     def series(field: str, choices) -> list[dict]:
         counter = fig.get(field) or {}
@@ -165,7 +166,7 @@ def _cases(user, today: date) -> dict | None:
     """Case figures by counting, each count answered from an index of the user's depth
     (admin_app/indexes.py: cases by scope then step, class, report time), so a
     province's figures cost what a township's do."""
-    from ..documents.case import Case
+    from ...documents.case import Case
 
     if list_url(user, "cases") is None:
         return None
@@ -200,7 +201,7 @@ def _cases(user, today: date) -> dict | None:
 
 def _open_cases(townships: list[str]) -> dict[str, int]:
     """Open cases of each township, two counts each (all, and those closed)."""
-    from ..documents.case import Case
+    from ...documents.case import Case
 
     out = {}
     for t in townships:

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from ..core import clock, periods
-from ..documents.constants import ARCHIVE_TODOS, FREQUENCY_PERIODS
+from ...core import clock, periods
+from ...documents.constants import ARCHIVE_TODOS, FREQUENCY_PERIODS
 
 
 def _d(value):
@@ -48,7 +48,7 @@ KINDS = tuple(kind for kind, _ in ARCHIVE_TODOS)
 
 def counts(user, today: date | None = None) -> dict[str, int]:
     """How many archives each to-do concerns, for the landing page (from the cached
-    township figures, admin_app/services/summaries.py)."""
+    township figures, admin_app/services/figures/summaries.py)."""
     from . import summaries
 
     found = summaries.for_user(user, today=today)["todos"]
@@ -57,8 +57,9 @@ def counts(user, today: date | None = None) -> dict[str, int]:
 
 def case_todos(user) -> dict:
     """Serious cases whose first home visit is due or overdue (5.2), late referral feedback."""
-    from ..documents.case import Case
-    from . import cases, referrals
+    from ...documents.case import Case
+    from .. import cases
+    from ..cases import referrals
 
     due = [
         (c, cases.first_visit_state(c))

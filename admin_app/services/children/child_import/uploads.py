@@ -6,7 +6,7 @@ from datetime import datetime
 
 from mongoengine import get_db
 
-from ...core import clock
+from ....core import clock
 
 # Uploaded files kept between the preview and the import, one document per file with
 # _id = a random token (the user name, created_at, filename, data as bytes). The import

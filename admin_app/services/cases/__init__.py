@@ -11,10 +11,10 @@ from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 from pymongo import ReturnDocument
 
-from ..core import clock, dates
-from ..documents import Conflict, DomainError, Place
-from ..documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
-from ..documents.constants import (
+from ...core import clock, dates
+from ...documents import Conflict, DomainError, Place
+from ...documents.case import Case, CaseEvent, ChildInfo, Conference, Dossier, Referral
+from ...documents.constants import (
     CASE_STEPS,
     CLOSED_STEPS,
     CONSULT_CLASSES,
@@ -23,7 +23,7 @@ from ..documents.constants import (
     TOWNSHIP,
     VILLAGE,
 )
-from . import audit
+from .. import audit
 
 STEP_LABELS = dict(CASE_STEPS)
 CASE_CONFLICT = "该案件已被他人更新，请核对后重新提交。"
@@ -184,7 +184,7 @@ def advance(
 
 
 def render_dossier(case: Case) -> bytes:
-    from . import word
+    from .. import word
 
     return word.render_dossier(case)
 
