@@ -442,9 +442,11 @@ def test_station_excel_opens_with_the_figures(app, users, township_data):
 def test_a_signed_change_is_a_number_that_keeps_its_sign():
     from openpyxl import Workbook
 
+    from admin_app.core import sheets
+
     ws = Workbook().active
-    paper._body_row(ws, ["净增减", "+7"])
-    paper._body_row(ws, ["净增减", "-2"])
+    sheets.body_row(ws, ["净增减", "+7"])
+    sheets.body_row(ws, ["净增减", "-2"])
     assert [ws["B1"].value, ws["B2"].value] == [7, -2]
     assert ws["B1"].number_format == ws["B2"].number_format == "+0;-0;0"
 

@@ -8,12 +8,13 @@ hold, and no cell that a spreadsheet would run as a formula.
 
 import csv
 import io
+import re
 import unicodedata
 import warnings
 import zipfile
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from . import text
 from .errors import DomainError
@@ -39,6 +40,65 @@ def display_width(value) -> int:
     )
 
 
+# ---- the look of every workbook we write ----
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # a table's cell lines
+HEAD_FILL = PatternFill("solid", fgColor="E9ECEF")  # a table's header row
+BOLD = Font(bold=True)
+_SIGNED = re.compile(r"^[+-]?\d+$")
+SIGNED_FORMAT = "+0;-0;0"  # 净增减: +7 stays +7 and is a number
+
+
+def title_rows(ws, title: str, subtitle: str, width: int) -> None:
+    """A sheet's title (large, bold) and the line under it (单位, 统计期间), each across
+    `width` columns."""
+    ws.append([guard(title)])
+    ws.append([guard(subtitle)])
+    ws.cell(ws.max_row - 1, 1).font = Font(bold=True, size=14)
+    ws.cell(ws.max_row - 1, 1).alignment = Alignment(horizontal="left")
+    if width > 1:
+        ws.merge_cells(
+            start_row=ws.max_row - 1, start_column=1, end_row=ws.max_row - 1, end_column=width
+        )
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
+
+
+def style_header(cells, boxed: bool = True) -> None:
+    """Header cells: bold, centred, shaded; lined when the table is `boxed`."""
+    for cell in cells:
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if boxed:
+            cell.border = BOX
+
+
+def header_row(ws, labels, boxed: bool = True) -> None:
+    """Append a table's header row."""
+    ws.append([guard(str(v)) for v in labels])
+    style_header(ws[ws.max_row], boxed)
+
+
+def number(value):
+    """A figure as a number (so the sheet can add it; a signed change keeps its sign on
+    screen through SIGNED_FORMAT), other values guarded."""
+    if isinstance(value, str) and _SIGNED.match(value):
+        return int(value)
+    return guard(value)
+
+
+def body_row(ws, values, bold: bool = False) -> None:
+    """Append a lined table row: figures as numbers, text guarded."""
+    ws.append([number(v) for v in values])
+    for cell, raw in zip(ws[ws.max_row], values, strict=False):
+        cell.border = BOX
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if bold:
+            cell.font = BOLD
+        if isinstance(raw, str) and raw[:1] in "+-" and _SIGNED.match(raw):
+            cell.number_format = SIGNED_FORMAT
+
+
 def xlsx(title: str, headers: list[str], rows) -> bytes:
     """One sheet called `title` (the list's name), the header row first."""
     wb = Workbook()
@@ -51,9 +111,7 @@ def xlsx(title: str, headers: list[str], rows) -> bytes:
         ws.append(values)
         for i, v in enumerate(values):
             widths[i] = max(widths[i], display_width(v))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
+    style_header(ws[1], boxed=False)
     ws.freeze_panes = "A2"
     for i, width in enumerate(widths):
         ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = min(

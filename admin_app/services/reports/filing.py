@@ -6,10 +6,9 @@ from datetime import date
 from types import SimpleNamespace
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ...core import clock
+from ...core import clock, sheets
 from ...documents import Place, Station
 from ...documents.base import DomainError
 from ...documents.case import Case
@@ -26,7 +25,7 @@ from ...documents.records import HalfYearReport
 from .. import word
 from ..figures import summaries
 from ..stations import progress
-from .paper import _BOX, TEMPLATES, _body_row, _header, _sheet_title, paragraphs
+from .paper import TEMPLATES, paragraphs
 from .periods import FIRST_YEAR, _day
 
 # ---- the county's yearly filing (五(一)) ---------------------------------------------
@@ -272,17 +271,17 @@ def filing_workbook(f: dict) -> bytes:
     ws = wb.active
     ws.title = "各未保站情况"
     width = len(FILING_HEADERS)
-    _sheet_title(
+    sheets.title_rows(
         ws,
         f"{f['full_name']}乡镇（街道）未成年人保护工作站建设运营情况备案表（{f['year']}年度）",
         f"报送：自治区民政厅儿童福利处；期限：{word.cn_day(f['deadline'])}前；"
         f"制表日期：{word.cn_day(f['today'])}",
         width,
     )
-    _header(ws, FILING_HEADERS)
+    sheets.header_row(ws, FILING_HEADERS)
     first = ws.max_row + 1
     for i, r in enumerate(f["rows"], 1):
-        _body_row(
+        sheets.body_row(
             ws,
             (
                 i,
@@ -313,8 +312,8 @@ def filing_workbook(f: dict) -> bytes:
         total.append(f"=SUM({letter}{first}:{letter}{last})" if last >= first else 0)
     ws.append(total)
     for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-        cell.border = _BOX
+        cell.font = sheets.BOLD
+        cell.border = sheets.BOX
     for row in ws.iter_rows(min_row=first, max_row=last):
         for cell in row:
             if isinstance(cell.value, date):
@@ -326,12 +325,12 @@ def filing_workbook(f: dict) -> bytes:
     ws.freeze_panes = ws.cell(4, 4)
 
     task = wb.create_sheet("建设任务")
-    _sheet_title(task, f"{f['full_name']}建设任务完成情况（{f['year']}年度）", "单位：个", 2)
-    _header(task, ("项目", "数值"))
+    sheets.title_rows(task, f"{f['full_name']}建设任务完成情况（{f['year']}年度）", "单位：个", 2)
+    sheets.header_row(task, ("项目", "数值"))
     for r in filing_context(f, {})["task_rows"]:
-        _body_row(task, (r["item"], r["value"]))
+        sheets.body_row(task, (r["item"], r["value"]))
     if f["unregistered"]:
-        _body_row(task, ("尚未登记未保站的乡镇（街道）", "、".join(f["unregistered"])))
+        sheets.body_row(task, ("尚未登记未保站的乡镇（街道）", "、".join(f["unregistered"])))
     task.column_dimensions["A"].width = 30
     task.column_dimensions["B"].width = 40
     buf = io.BytesIO()

@@ -1,10 +1,9 @@
 """The station's report on paper: the Word file from its template and the Excel workbook."""
 
 import io
-import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 
 from ...core import sheets
 from .. import word
@@ -86,48 +85,6 @@ def station_word(f: dict, narrative: dict, reported_to: str = "") -> bytes:
 
 # ---- Excel --------------------------------------------------------------------------
 
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="E9ECEF")
-
-
-_SIGNED = re.compile(r"^[+-]?\d+$")
-SIGNED_FORMAT = "+0;-0;0"  # 净增减: +7 stays +7 and is a number
-
-
-def _number(value):
-    """Counts as numbers (so the sheet can add them; a signed change keeps its sign on
-    screen through SIGNED_FORMAT), other text as text."""
-    if isinstance(value, str) and _SIGNED.match(value):
-        return int(value)
-    return sheets.guard(value)
-
-
-def _sheet_title(ws, title: str, subtitle: str, width: int) -> None:
-    ws.append([sheets.guard(title)])
-    ws.append([sheets.guard(subtitle)])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-
-
-def _header(ws, labels) -> None:
-    ws.append(list(labels))
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _body_row(ws, values) -> None:
-    ws.append([_number(v) for v in values])
-    for cell, raw in zip(ws[ws.max_row], values, strict=False):
-        cell.border = _BOX
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        if isinstance(raw, str) and raw[:1] in "+-" and _SIGNED.match(raw):
-            cell.number_format = SIGNED_FORMAT
-
 
 def station_workbook(f: dict) -> bytes:
     """The figures as .xlsx: one sheet, section by section (类别 | 项目 | 数量)."""
@@ -135,7 +92,7 @@ def station_workbook(f: dict) -> bytes:
     ws = wb.active
     ws.title = "工作报告数据"
     p = f["period"]
-    _sheet_title(
+    sheets.title_rows(
         ws,
         f"{f['station']}{p['label']}工作数据",
         f"统计期间：{p['range']}；在册儿童及待办事项截至{word.cn_day(f['today'])}",
@@ -145,9 +102,9 @@ def station_workbook(f: dict) -> bytes:
         ws.append([])
         ws.append([f"{'一二三四五六七八'[i - 1]}、{section['title']}"])
         ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
-        _header(ws, ("类别", "项目", "数量"))
+        sheets.header_row(ws, ("类别", "项目", "数量"))
         for r in section["rows"]:
-            _body_row(ws, (r["group"], r["item"], r["value"]))
+            sheets.body_row(ws, (r["group"], r["item"], r["value"]))
     for col, width in zip("ABC", (26, 36, 20), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

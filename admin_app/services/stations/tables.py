@@ -3,7 +3,6 @@
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from ...core import sheets
 from ...documents import Allocation, DomainError, Place
@@ -34,11 +33,8 @@ def allocation_workbook(allocations) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "建设任务分配表"
-    ws.append(["未成年人保护工作站建设任务分配表"])
-    ws.append(["单位：个"])
-    ws.append(list(HEADERS))
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    sheets.title_rows(ws, "未成年人保护工作站建设任务分配表", "单位：个", 1)
+    sheets.header_row(ws, HEADERS, boxed=False)
     for a in allocations:
         info = Place.info(a.place) or {}
         city = Place.name_of(info.get("place_path", [None, None])[1]) if info else ""
@@ -60,8 +56,6 @@ def allocation_workbook(allocations) -> bytes:
     )
     for col, width in zip("ABCDEFGH", (16, 10, 12, 18, 16, 16, 12, 30), strict=True):
         ws.column_dimensions[col].width = width
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="left")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

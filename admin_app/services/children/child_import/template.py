@@ -4,11 +4,11 @@ import io
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from stdnum.cn import ric
 
+from ....core import sheets
 from .columns import CHOICE_COLUMNS, MAX_ROWS, TEMPLATE_HEADERS
 
 # ---- the template ----
@@ -50,12 +50,7 @@ def template_workbook(villages: list[tuple[str, str]] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "儿童台账"
-    ws.append(list(TEMPLATE_HEADERS))
-    bold = Font(bold=True)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center")
+    sheets.header_row(ws, TEMPLATE_HEADERS, boxed=False)
     code, vname = (villages or [("", "")])[0]
     example = {
         "姓名": "张小明",
@@ -91,9 +86,7 @@ def template_workbook(villages: list[tuple[str, str]] | None = None) -> bytes:
     ws.freeze_panes = "A2"
 
     notes = wb.create_sheet("说明")
-    notes.append(["列名", "填写要求", "可填的值"])
-    for cell in notes[1]:
-        cell.font = bold
+    sheets.header_row(notes, ("列名", "填写要求", "可填的值"), boxed=False)
     lists = {}
     for h in TEMPLATE_HEADERS:
         labels = [label for _, label in CHOICE_COLUMNS[h][0]] if h in CHOICE_COLUMNS else []
