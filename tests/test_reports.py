@@ -33,7 +33,6 @@ from admin_app.documents.case import Case, ChildInfo, Referral
 from admin_app.documents.records import CommunityActivity, HalfYearReport, PublicityEvent
 from admin_app.services import reports, word
 from admin_app.services.children import roster
-from admin_app.services.reports import paper
 from tests.conftest import login_as, refusal
 from tests.factories import make_allocation, make_child, make_station, make_user
 
