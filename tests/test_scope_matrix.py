@@ -76,7 +76,7 @@ from admin_app.documents.records import (
     WorkPlan,
 )
 from admin_app.services import cases
-from admin_app.services.children import archive, roster
+from admin_app.services.children import archive, attachments
 from admin_app.services.children.child_import import TEMPLATE_HEADERS, uploads_collection
 from admin_app.views.cases import CaseView
 from tests import when
@@ -824,41 +824,26 @@ def file_mark(rec: Rec) -> bytes:
 
 
 def _child(rec: Rec) -> tuple[Child, Attachment]:
-    """An archive made through the domain path, pending review (so only the scope or the
-    role can stop a review), with its roster row, its 身份证 index entry and one photo."""
+    """An archive made through the product's own paths by the village's 儿童主任, so it
+    waits for review (only the scope or the role can stop a review), with its roster row,
+    its 身份证 index entry and one photo."""
     name, number, address = rec.labels
-    photo_id = ObjectId()
-    child = Child(
-        name=name,
-        gender="M" if int(number[16]) % 2 else "F",
-        birth_date=ric.get_birth_date(number),
-        id_number=number,
-        address=address,
-        categories=["left_behind"],
-        guardianship="both_away",
-        review_status="pending",
-        review_due=clock.today() + timedelta(days=7),
-        photo_ids=[str(photo_id)],
-        created_by="seed",
+    director = User(username="seed", display_name="村儿童主任", role="village")
+    director.set_place(rec.place)
+    child = archive.create(
+        Child(
+            name=name,
+            gender="M" if int(number[16]) % 2 else "F",
+            birth_date=ric.get_birth_date(number),
+            id_number=number,
+            address=address,
+            categories=["left_behind"],
+            guardianship="both_away",
+        ),
+        director,
+        rec.place,
     )
-    child.set_place(rec.place)
-    child.check()
-    child.save()
-    roster.put(child)
-    archive.reserve_id_number(child, None)
-    data = PNG + file_mark(rec)
-    att = Attachment(
-        id=photo_id,
-        child=str(child.pk),
-        place_path=list(child.place_path),
-        filename=f"photo-{rec.name}.png",
-        content_type="image/png",
-        size=len(data),
-        sha256="0" * 64,
-        data=data,
-        uploaded_by="seed",
-    )
-    att.save()
+    att = attachments.store(child, f"photo-{rec.name}.png", PNG + file_mark(rec), director)
     return child, att
 
 
