@@ -11,7 +11,7 @@ from pymongo.errors import ConnectionFailure
 
 from . import auth, cli, crypto, db, hardening, migrations
 from .core import dates, keyfile
-from .documents.constants import CLOSED_STEPS
+from .documents.constants import CLOSED_STEPS, REFERRAL_STATUSES
 from .services.children import archive
 from .views import init_admin
 from .views.fields import when_input
@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["cn_flash"] = cn_flash
     app.jinja_env.globals["when_input"] = when_input  # date/time box of hand-written forms
     app.jinja_env.globals["person_name"] = person_name  # 马晓燕, not zz_clerk
+    app.jinja_env.globals["referral_statuses"] = dict(REFERRAL_STATUSES)  # sent → 已转介
     app.jinja_env.globals["closed_steps"] = CLOSED_STEPS  # a finished case offers no work
     app.jinja_env.globals["may"] = may  # who may do what (views/permissions.py)
     app.jinja_env.globals["needs_review"] = archive.needs_review  # 儿童主任's archives wait
