@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -129,7 +130,11 @@ def logout():
     user.end_sessions()
     logout_user()
     flash("您已安全退出。", "info")
-    return redirect(url_for("auth.login"))
+    resp = redirect(url_for("auth.login"))
+    # What the phone kept for visits without signal (the village's list, the page, queued
+    # visits the person chose to drop) goes with the log-out (views/field.py).
+    resp.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return resp
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -177,9 +182,16 @@ def gate():
     endpoint = request.endpoint or ""
     if endpoint in PUBLIC_ENDPOINTS:
         return None
+    api = endpoint.startswith("field.") and request.path.startswith("/field/api/")
     if not current_user.is_authenticated:
+        if api:  # the phone's page keeps what it queued and asks the person to log in
+            return jsonify({"error": "登录已失效，请重新登录后再发送。", "login": True}), 401
         return login_manager.unauthorized()
     if _idle_too_long():
+        if api:
+            return jsonify(
+                {"error": "长时间未操作已自动退出，请重新登录后再发送。", "login": True}
+            ), 401
         return redirect(url_for("auth.login", next=request.full_path))
     if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("auth.change_password"))

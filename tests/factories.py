@@ -2,6 +2,8 @@
 writing documents around the rules): an archive through services.archive.create, a station
 and an allocation through the versioned first save, a user with a hashed password."""
 
+import contextlib
+
 from admin_app.documents import Allocation, Child, Place, Station, User
 from admin_app.documents.constants import PROVINCE_CODE
 from admin_app.services.children import archive
@@ -35,11 +37,15 @@ def make_child(
     frequency: str | None = None,
     id_number: str | None = None,
     by: User | None = None,
+    planned: bool = True,
     **kw,
 ) -> Child:
     """An archive as the archive screen's 新建 leaves it: checked, its 身份证 reserved, its
-    roster row and its 建档 history written. `by` defaults to a province account (reviewed)."""
+    roster row, its 建档 history and its visit plan for the year written. `by` defaults to a
+    province account (reviewed). `planned=False`: an archive whose visit frequency was set
+    by a later edit, so it has no plan yet (as archives made before plans were automatic)."""
     fields = {"visit_frequency": frequency} if frequency else {}
+
     child = Child(
         name=name,
         gender=kw.pop("gender", "M"),
@@ -52,7 +58,23 @@ def make_child(
         **fields,
         **kw,
     )
+    if not planned:  # created as before plans were automatic: no book, no next visit
+        with _no_first_plan():
+            return archive.create(child, by or actor(), village)
     return archive.create(child, by or actor(), village)
+
+
+@contextlib.contextmanager
+def _no_first_plan():
+    """The archive's creation without its first visit plan (the one rule left out)."""
+    from admin_app.services import visits
+
+    saved = visits.plan_new
+    visits.plan_new = lambda child, user: []
+    try:
+        yield
+    finally:
+        visits.plan_new = saved
 
 
 def make_station(township, **kw) -> Station:

@@ -64,8 +64,10 @@ def test_station_creates_an_archive_with_row_and_history(app, users):
         "medium",
         ["13912345678"],
     )
-    (entry,) = archive_history.history(child.pk)
+    plan, entry = archive_history.history(child.pk)  # newest first
     assert entry["action"] == "建档" and entry["changes"]["姓名"] == ["", "马小花"]
+    assert plan["action"] == "计划走访"  # the year's visits planned at once (issue 14)
+    assert row["next_visit"] == clock.today().isoformat()
     page = text(c.get(f"/children/details/?id={child.pk}"))
     assert "马小花" in page and "建档" in page and "农村留守儿童" in page
     from admin_app.documents import AuditEntry
@@ -236,7 +238,7 @@ def test_transfer_moves_archive_with_history_and_leaves_a_trace(app, users):
     tg = make_user("tg_station", "station", "640104200000")
     (row,) = roster.rows_for(tg)
     assert row["name"] == "马小花"
-    assert [e["action"] for e in archive_history.history(child.pk)] == ["迁移", "建档"]
+    assert [e["action"] for e in archive_history.history(child.pk)] == ["迁移", "计划走访", "建档"]
     trace = TransferTrace.objects.get()
     assert trace.place == "640104100201" and trace.child_name == "马小花"
     # the old station no longer reaches the archive itself

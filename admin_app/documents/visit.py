@@ -49,7 +49,9 @@ class VisitRecord(EmbeddedDocument):
     follow_up_of = StringField(max_length=200)  # the service followed up (5.4)
     photo_ids = ListField(StringField())
     recorded_by = StringField()
-    recorded_at = DateTimeField(default=clock.now)
+    recorded_at = DateTimeField(default=clock.now)  # when the server received it
+    made_at = DateTimeField()  # recorded on a phone without signal: when, by its clock
+    location = StringField(max_length=40)  # "lat,lng" when the person allowed it
 
 
 class VisitBook(Document):

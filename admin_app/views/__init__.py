@@ -22,6 +22,7 @@ from .cases import CaseView
 from .child_import import ChildImportView
 from .children import ChildView
 from .dashboard import HomeView
+from .field import FieldView
 from .help_requests import HelpRequestView
 from .mandatory_reports import MandatoryReportView
 from .places import PlaceView
@@ -54,6 +55,7 @@ def init_admin(app) -> Admin:
         ChildImportView(name="导入儿童台账", category="一人一档", endpoint="child_import")
     )
     admin.add_view(VisitView(name="走访记录", category="一人一档", endpoint="visits"))
+    admin.add_view(FieldView(name="走访（手机）", category="一人一档", endpoint="field"))
     admin.add_view(CaseView(Case, name="案件", category="个案处置", endpoint="cases"))
     admin.add_view(
         MandatoryReportView(

@@ -37,6 +37,7 @@ SCREENS = {
     "children": May(ALL_ROLES, ARCHIVE_KEEPERS, delete=()),
     "child_import": May(ARCHIVE_KEEPERS),
     "visits": May(ALL_ROLES),
+    "field": May(ARCHIVE_KEEPERS),  # 走访（手机）: those who record visits
     "cases": May(CASE_ROLES, (), CASE_WORKERS, ()),
     "case_forms": May(CASE_ROLES, CASE_WORKERS, delete=()),  # 附件5, 附件6, 附件7
     "receiving_units": May(CASE_ROLES, (ROLE_PROVINCE, ROLE_COUNTY, ROLE_STATION)),

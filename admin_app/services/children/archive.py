@@ -191,6 +191,9 @@ def insert_many(items, user, note: str = "") -> tuple[list[Child], list[tuple[in
         audit.record_many([_creation_entry(c, user, note) for c in saved])
         add_history_many([(c, _changes({}, c)) for c in saved], user, "建档", note)
         roster.put_many(saved)  # `flask rebuild-rosters` repairs the rows if this fails
+        from ..visits import plan_new_many
+
+        plan_new_many(saved, user)
     except Exception:
         logging.getLogger(__name__).exception("archives saved; audit, history or roster failed")
     return saved, sorted(failed)
@@ -247,6 +250,10 @@ def after_save(
         roster.put(child)
     old = display(Child._from_son(before)) if before else {}
     add_history(child, user, "建档" if is_created else "修改", _changes(old, child), note)
+    if is_created and write_roster:
+        from ..visits import plan_new  # visits use the archive's roster and history
+
+        plan_new(child, user)
 
 
 def _changes(old: dict, child: Child) -> dict:

@@ -98,6 +98,19 @@ def set_visit_dates(child: Child, next_visit: date | None, last_visit: date | No
     _touch([child.township])
 
 
+def set_visit_dates_many(next_visits: dict) -> None:
+    """The next visit of many new archives ({child: date}), one update per township."""
+    by_township: dict[str, dict] = {}
+    for child, next_visit in next_visits.items():
+        by_township.setdefault(child.township, {})[f"visits.{child.pk}"] = _visit_text(
+            next_visit, None
+        )
+    coll = Roster._get_collection()
+    for township, fields in by_township.items():
+        coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
+    _touch(by_township)
+
+
 def remove(child_id, township: str) -> None:
     Roster._get_collection().update_one(
         {"_id": township}, {"$unset": {f"rows.{child_id}": "", f"visits.{child_id}": ""}}

@@ -140,6 +140,39 @@ def make_year_plan(child, year: int, user, start: date | None = None) -> list[da
     return added
 
 
+def plan_new(child, user) -> list[date]:
+    """A new archive's visit plan for the rest of this year at its frequency, made at once
+    (no button to remember); nothing when it has no frequency or is not in the register."""
+    if child.status != "active" or not FREQUENCY_PERIODS.get(child.visit_frequency or ""):
+        return []
+    return make_year_plan(child, clock.today().year, user)
+
+
+def plan_new_many(children, user) -> None:
+    """`plan_new` for a block of new archives (an import): one insert of their visit books
+    and one roster update per township. New archives have no book yet."""
+    today = clock.today()
+    books, next_dates = [], {}
+    for child in children:
+        period = FREQUENCY_PERIODS.get(child.visit_frequency or "")
+        if child.status != "active" or not period:
+            continue
+        dues = list(periods.dates_from(today, period, date(today.year, 12, 31)))
+        if not dues:
+            continue
+        note = f"{today.year}年度走访计划"
+        plan = [
+            PlannedVisit(due=d, kind="regular", note=note, added_by=user.username) for d in dues
+        ]
+        book = VisitBook(id=str(child.pk), place_path=list(child.place_path), plan=plan)
+        book.validate()
+        books.append(book.to_mongo())
+        next_dates[child] = dues[0]
+    if books:
+        _collection().insert_many(books, ordered=False)
+        roster.set_visit_dates_many(next_dates)
+
+
 def add_planned(child, due: date | None, kind: str, note: str, user) -> PlannedVisit:
     """An extra planned visit (5.1: 临时增加的家访需求，要及时在计划表中更新)."""
     today = clock.today()
@@ -277,12 +310,29 @@ def _mark_done(child, visit: VisitRecord) -> date | None:
 MAX_VISIT_PHOTOS = 10
 
 
-def record_visit(child, data: dict, user, photos=None) -> VisitRecord:
+def visit_exists(child_id: str, visit_id: str) -> bool:
+    """Whether the child's visit book holds a visit with this id (one read by _id)."""
+    book = VisitBook._get_collection().find_one({"_id": str(child_id)}, {"visits.id": 1})
+    return any(v.get("id") == visit_id for v in (book or {}).get("visits") or [])
+
+
+def record_visit(
+    child,
+    data: dict,
+    user,
+    photos=None,
+    *,
+    visit_id: str | None = None,
+    made_at=None,
+    location: str | None = None,
+) -> VisitRecord:
     """Record a visit made (5.2–5.4).
 
     `data`: date, kind, visitors, guardianship, living, study, health, services,
     risk_level, risk_reason, next_visit, follow_up_of. `photos`: (file name, bytes) of
-    photos or scans taken at the visit, all checked before anything is saved. The visit fulfils the earliest
+    photos or scans taken at the visit, all checked before anything is saved. A visit
+    recorded on a phone brings its own id, the time it was recorded there (`made_at`) and,
+    when the person allowed it, where (`location`, "lat,lng"). The visit fulfils the earliest
     open planned visit due by its date plus 7 days; `next_visit` becomes a new planned
     visit; a risk level other than the archive's updates the archive.
     """
@@ -290,9 +340,11 @@ def record_visit(child, data: dict, user, photos=None) -> VisitRecord:
     _require_active(child, "登记走访")
     values = _clean(data, child, today)
     visit = VisitRecord(
-        id=uuid4().hex,
+        id=visit_id or uuid4().hex,
         recorded_by=user.username,
         recorded_at=clock.now(),
+        made_at=made_at,
+        location=location,
         **values,
     )
     try:
