@@ -37,6 +37,9 @@ CSP = "; ".join(
 # is also something else (a JPEG/HTML polyglot). PDFs keep the page policy: Chromium's
 # viewer refuses to show a sandboxed PDF.
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+# The phone page's service worker (views/field.py): it may load our scripts and fetch from
+# this site, nothing else.
+WORKER_CSP = "default-src 'self'; object-src 'none'"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -61,7 +64,7 @@ def _headers(response):
     h.setdefault("Referrer-Policy", "same-origin")
     page = response.mimetype in ("text/html", "application/pdf")
     h.setdefault("Content-Security-Policy", CSP if page else FILE_CSP)
-    h.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    h.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)")
     if request.is_secure:
         h.setdefault("Strict-Transport-Security", "max-age=31536000")
     h["X-Request-Id"] = g.get("request_id", "-")

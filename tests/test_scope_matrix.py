@@ -216,6 +216,7 @@ PAGES = {
     "reports": RECORD_KEEPERS + SUPERVISORS,  # 工作报告 (section 14)
     "bulletins": RECORD_KEEPERS + SUPERVISORS,  # 上墙材料 (section 15)
     "holiday_years": ("province",),  # 放假调休安排: the province's alone (section 17)
+    "field": ARCHIVE_EDITORS,  # 走访（手机）: those who record visits (section 18)
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -1931,7 +1932,10 @@ def test_anonymous_is_sent_to_login_everywhere(app, world):
     seen = []
     for endpoint, method, url in concrete_requests(app):
         resp = _probe(client, method, url, world)
-        assert redirects_to(resp, "/login"), (endpoint, method, url, resp.status_code)
+        if endpoint in FIELD_API:  # the phone's page keeps its queue and asks for a log-in
+            assert resp.status_code == 401 and resp.get_json()["login"] is True, url
+        else:
+            assert redirects_to(resp, "/login"), (endpoint, method, url, resp.status_code)
         seen.append(endpoint)
     assert {e.split(".")[0] for e in seen} >= set(POLICY) | set(PAGES)
     assert_unchanged(world, before)
@@ -1967,6 +1971,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= REPORT_ENDPOINTS | BULLETIN_ENDPOINTS  # sections 14 and 15
     covered |= PUBLICITY_PHOTO_ENDPOINTS  # section 16
     covered |= HOLIDAY_ENDPOINTS  # section 17
+    covered |= FIELD_ENDPOINTS  # section 18
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -2061,6 +2066,7 @@ def test_visits_of_an_outside_child_show_and_change_nothing(app, world, role, re
     client = sign_in(app, role)
     doc = world[rec.name]
     before, counts = snapshot(world), side_counts()
+    book_before = VisitBook._get_collection().find_one({"_id": str(doc.pk)})  # its first plan
 
     page = client.get(f"/visits/?child={doc.pk}")
     assert redirects_to(page, "/children/"), page.status_code
@@ -2071,7 +2077,7 @@ def test_visits_of_an_outside_child_show_and_change_nothing(app, world, role, re
         assert_hidden(resp, rec, doc)
     assert_unchanged(world, before)
     assert side_counts() == counts
-    assert VisitBook.objects(pk=str(doc.pk)).first() is None
+    assert VisitBook._get_collection().find_one({"_id": str(doc.pk)}) == book_before
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
@@ -2081,6 +2087,7 @@ def test_visits_of_an_inside_child(app, world, role):
     rec = next(r for r in CHILD_RECORDS if r.name == "child_chunlin")
     doc = world[rec.name]
     before = snapshot(world)
+    book_before = VisitBook._get_collection().find_one({"_id": str(doc.pk)})  # its first plan
 
     page = client.get(f"/visits/?child={doc.pk}")
     assert page.status_code == 200 and rec.labels[0] in page.get_data(as_text=True)
@@ -2093,7 +2100,7 @@ def test_visits_of_an_inside_child(app, world, role):
         assert book["place_path"] == PATHS[CHUNLIN]
         assert_unchanged(world, before, others_of(world, rec))
     else:
-        assert book is None
+        assert book == book_before
         assert_unchanged(world, before)
 
 
@@ -2739,3 +2746,52 @@ def test_history_and_audit_show_personal_data_as_the_role_may(app, role):
         for phone in GUARDIAN_PHONES:  # the change, old and new
             assert (phone in details) is full, (role, phone)
             assert (phone[:3] + "****" + phone[-4:] in details) is not full, (role, phone)
+
+
+# --------------------------------------------------------------------------------------
+# 18. 走访（手机）: the list a phone keeps and the visits it queued, child by child
+# --------------------------------------------------------------------------------------
+FIELD_ENDPOINTS = {
+    "field.index",
+    "field.service_worker",
+    "field.manifest",
+    "field.state",
+    "field.register",
+    "field.visit",
+}
+FIELD_API = {"field.state", "field.register", "field.visit"}
+
+
+def queued_visit(child_id: str) -> dict:
+    payload = {
+        "client_id": ObjectId().binary.hex() + "00000000",
+        "child": child_id,
+        "date": clock.today().isoformat(),
+        "kind": "regular",
+        "visitors": "儿童主任",
+        "guardianship": "祖母监护",
+    }
+    return {"payload": json.dumps(payload, ensure_ascii=False)}
+
+
+@pytest.mark.parametrize("role", ARCHIVE_EDITORS)
+@pytest.mark.parametrize("rec", CHILD_RECORDS, ids=[r.name for r in CHILD_RECORDS])
+def test_the_phone_reaches_only_children_inside(app, world, role, rec):
+    client = sign_in(app, role)
+    doc = world[rec.name]
+    before = snapshot(world)
+    register = client.get(f"/field/api/register?village={quote(rec.place)}")
+    body = register.get_data(as_text=True)
+    sent = client.post("/field/api/visit", data=queued_visit(str(doc.pk)))
+    book = VisitBook._get_collection().find_one({"_id": str(doc.pk)}) or {}
+    if rec.inside(role):
+        assert register.status_code == 200 and str(doc.pk) in body
+        assert sent.status_code == 200 and sent.get_json()["status"] == "saved"
+        assert len(book.get("visits") or []) == 1
+        assert_unchanged(world, before, others_of(world, rec))
+    else:
+        assert register.status_code == 404 and rec.labels[0] not in body
+        assert str(doc.pk) not in body
+        assert sent.status_code == 409 and rec.labels[0] not in sent.get_data(as_text=True)
+        assert not book.get("visits")
+        assert_unchanged(world, before)

@@ -22,6 +22,7 @@ from ..documents import DomainError
 from ..documents.constants import RISK_LEVELS, ROLE_VILLAGE
 from ..documents.place import Place
 from ..documents.visit import VISIT_KINDS
+from ..hardening import WORKER_CSP
 from ..services import audit
 from ..services.visits import offline
 from .base import SecureBaseView
@@ -89,6 +90,7 @@ class FieldView(SecureBaseView):
         resp = Response(body, mimetype="text/javascript")
         resp.headers["Cache-Control"] = "no-cache"
         resp.headers["Service-Worker-Allowed"] = "/field/"
+        resp.headers["Content-Security-Policy"] = WORKER_CSP
         return resp
 
     @expose("/manifest.webmanifest")

@@ -67,7 +67,7 @@
     if (r.status === 401 || r.status === 403) {
       flash((r.data.error || "登录已失效") + " ", "warn");
       showLogin();
-      return false;
+      return r.status === 401 ? "login" : false;
     }
     if (r.status !== 200) return false;
     state = r.data;
@@ -82,6 +82,7 @@
     return true;
   }
   function showLogin() {
+    if ($("login-link")) return;
     $("flash").insertAdjacentHTML("beforeend", '<a class="btn primary" id="login-link" href="/login?next=/field/">重新登录</a>');
   }
   async function fetchRegister() {
@@ -157,7 +158,13 @@
     sending = true;
     var sent = 0;
     try {
-      if (!(await loadState())) return;
+      var ok = await loadState();
+      if (ok === "login") {  // a revoked or expired session: nothing is sent, nothing lost
+        for (const q of await db.getAll("queue")) {
+          if (q.status === "waiting") { q.status = "login"; q.message = "登录已失效，请重新登录后再发送。"; await db.put("queue", q); }
+        }
+      }
+      if (ok !== true) return;
       var items = (await db.getAll("queue")).filter(function (q) { return q.status === "waiting" || q.status === "login"; })
         .sort(function (a, b) { return a.created_at - b.created_at; });
       for (const q of items) {
@@ -327,7 +334,7 @@
     $("visit-form").addEventListener("submit", save);
     field("kind").addEventListener("change", toggleFollowUp);
     $("back").addEventListener("click", function () { location.hash = ""; });
-    $("refresh").addEventListener("click", async function () { if (await loadState()) await fetchRegister(); });
+    $("refresh").addEventListener("click", async function () { if ((await loadState()) === true) await fetchRegister(); });
     $("village").addEventListener("change", async function () { await db.put("meta", this.value, "village"); if (this.value) await fetchRegister(); });
     $("send-now").addEventListener("click", flush);
     $("queue").addEventListener("click", onQueueClick);
@@ -336,7 +343,7 @@
     window.addEventListener("online", function () { showNet(); flush(); });
     window.addEventListener("offline", showNet);
     setInterval(flush, 30000);
-    if (navigator.onLine && (await loadState())) {
+    if (navigator.onLine && (await loadState()) === true) {
       if (!reg || reg.user !== state.user) { reg = null; await fetchRegister(); }
       await flush();
     }
