@@ -45,6 +45,7 @@ def test_village_director_creates_and_supervisor_reviews(browser):
             "a.icon", has=page.locator(".fa-eye")
         ).click()
         expect(page.locator("#review-banner")).to_contain_text("待乡镇（街道）儿童督导员审核")
+        page.once("dialog", lambda d: d.accept())  # 确认该档案审核通过？
         page.click("#review-button")
         expect(page.locator(".alert-success")).to_contain_text("已审核")
         expect(page.locator("#child-history")).to_contain_text("审核通过")

@@ -6,7 +6,7 @@ import pytest
 
 from admin_app.core import clock
 from admin_app.documents import Child, DomainError, IdNumberIndex, TransferTrace
-from admin_app.services.children import archive_history, roster
+from admin_app.services.children import archive, archive_history, roster
 from admin_app.services.figures import todos
 from admin_app.services.workdays import add_workdays
 from tests import when
@@ -142,6 +142,63 @@ def test_village_director_archive_waits_for_review_within_five_working_days(app,
     assert (child.review_status, child.reviewed_by) == ("reviewed", "u_station")
     assert archive_history.history(child.pk)[0]["action"] == "审核通过"
     assert todos.counts(users["station"])["review"] == 0
+
+
+def test_the_supervisor_returns_an_archive_to_the_village_with_a_comment(app, users):
+    village = login_as(app, users["village"])
+    assert create(village).status_code == 302
+    child = Child.objects.get()
+    station = login_as(app, users["station"])
+    page = text(station.get(f"/children/details/?id={child.pk}"))
+    assert "退回修改" in page and "确认该档案审核通过" in page  # 审核通过 asks first
+    r = station.post("/children/review/", data={"id": str(child.pk), "action": "return"})
+    assert "请填写退回意见" in refusal(station, r)
+    assert Child.objects.get().review_status == "pending"
+    r = village.post(
+        "/children/review/", data={"id": str(child.pk), "action": "return", "comment": "x"}
+    )
+    assert "只有乡镇（街道）儿童督导员可以审核档案" in refusal(village, r)
+    r = station.post(
+        "/children/review/",
+        data={"id": str(child.pk), "action": "return", "comment": "监护人电话有误，请核实"},
+    )
+    assert "已退回村（居）儿童主任修改" in refusal(station, r)
+    child.reload()
+    assert (child.review_status, child.review_comment) == ("returned", "监护人电话有误，请核实")
+    entry = archive_history.history(child.pk)[0]
+    assert entry["action"] == "退回修改" and entry["note"] == "监护人电话有误，请核实"
+    # The 儿童主任 sees it among the to-dos, with the comment on the archive.
+    assert todos.counts(users["village"])["returned"] == 1
+    assert todos.counts(users["station"])["review"] == 0
+    home = text(village.get("/"))
+    assert "督导员退回修改的档案" in home
+    assert "马小花" in text(village.get("/children/?todo=returned"))
+    assert "监护人电话有误，请核实" in text(village.get(f"/children/details/?id={child.pk}"))
+    # Saved again by the 儿童主任, it waits for review again.
+    child.reload()
+    child.address = "三组 12 号（已核实）"
+    archive.prepare(child, users["village"], False, None)
+    child.save_versioned(users["village"])
+    assert Child.objects.get().review_status == "pending"
+    # Only a pending archive can be returned.
+    r = station.post("/children/review/", data={"id": str(child.pk)})
+    child.reload()
+    r = station.post(
+        "/children/review/", data={"id": str(child.pk), "action": "return", "comment": "再改"}
+    )
+    assert "只有待审核的档案可以退回修改" in refusal(station, r)
+
+
+def test_archiving_a_case_asks_for_confirmation(app, users):
+    from tests.test_cases import new_case, walk
+
+    case = walk(new_case(users["station"]), users["station"], ("classified", {"klass": "report"}))
+    page = login_as(app, users["station"]).get(f"/cases/details/?id={case.pk}")
+    html = page.get_data(as_text=True)
+    assert 'id="advance-form"' in html
+    assert "confirm(&#39;组卷归档后案件及其表单不能再修改，确认归档？&#39;)" in html or (
+        "confirm('组卷归档后案件及其表单不能再修改，确认归档？')" in html
+    )
 
 
 def test_five_working_days_across_national_day_and_make_up_day():

@@ -178,6 +178,7 @@ class Child(ScopedDocument):
     review_due_exact = BooleanField(default=True)
     reviewed_by = StringField()
     reviewed_at = DateTimeField()
+    review_comment = StringField(max_length=500)  # 退回修改: what the 督导员 asks to change
     photo_ids = ListField(StringField())
     transferred_from = StringField()  # township key of the previous station
 

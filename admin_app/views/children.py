@@ -381,6 +381,12 @@ class ChildView(ScopedModelView):
             return redirect(url_for(".index_view"))
         if current_user.role != "station":
             flash("只有乡镇（街道）儿童督导员可以审核档案。", "danger")
+        elif request.form.get("action") == "return":
+            try:
+                archive.return_for_changes(child, current_user, request.form.get("comment", ""))
+                flash("已退回村（居）儿童主任修改。", "success")
+            except DomainError as exc:
+                flash(exc.message, "danger")
         else:
             try:
                 archive.review(child, current_user, request.form.get("note", ""))

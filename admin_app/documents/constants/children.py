@@ -120,7 +120,7 @@ CHILD_STATUSES = (
     ("deceased", "死亡"),
     ("closed", "已销档"),
 )
-REVIEW_STATUSES = (("pending", "待督导员审核"), ("reviewed", "已审核"))
+REVIEW_STATUSES = (("pending", "待督导员审核"), ("reviewed", "已审核"), ("returned", "已退回修改"))
 REVIEW_WORKDAYS = 5  # 附件2 4.1.1
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}

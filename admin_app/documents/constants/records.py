@@ -70,6 +70,7 @@ COLLECTION_LABELS = (
 TODOS = (
     ("review_overdue", "审核已超期的档案"),
     ("review", "待督导员审核的档案"),
+    ("returned", "督导员退回修改的档案"),
     ("visit_overdue", "计划走访已逾期"),
     ("visit_soon", "7 天内应走访"),
     ("high_risk_unvisited", "高风险儿童超过走访周期未走访"),
@@ -77,4 +78,4 @@ TODOS = (
     ("first_visit_overdue", "严重侵害案件 24 小时首次家访已超时"),
     ("late_referrals", "转介反馈已逾期"),
 )
-ARCHIVE_TODOS = TODOS[:6]  # the to-dos about archives: each a filter of the children list
+ARCHIVE_TODOS = TODOS[:7]  # the to-dos about archives: each a filter of the children list

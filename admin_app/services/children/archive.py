@@ -282,6 +282,29 @@ def review(child: Child, user, note: str = "") -> None:
     )
 
 
+def return_for_changes(child: Child, user, comment: str) -> None:
+    """The township 儿童督导员 sends a pending archive back to the village 儿童主任 with what
+    to change (退回修改); it shows on the 儿童主任's to-dos until they save it again."""
+    if child.review_status != "pending":
+        raise DomainError("只有待审核的档案可以退回修改。")
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError("请填写退回意见，说明需要修改的内容。", "comment")
+    if len(comment) > 500:
+        raise DomainError("退回意见不能超过 500 字。", "comment")
+    child.review_status, child.review_comment = "returned", comment
+    child.reviewed_by, child.reviewed_at = user.username, clock.now()
+    child.save_versioned(user)
+    roster.put(child)
+    add_history(child, user, "退回修改", {"审核状态": ["待督导员审核", "已退回修改"]}, comment)
+    audit.record(
+        "update",
+        child,
+        changes={"review_status": ["pending", "returned"]},
+        detail=f"档案退回修改：{comment}",
+    )
+
+
 def reschedule_reviews(user) -> int:
     """Count the pending reviews' deadlines again (the province changed a year's 放假调休
     arrangement, which governs every deadline): returns how many deadlines moved."""

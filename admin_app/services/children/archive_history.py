@@ -54,6 +54,7 @@ FIELD_LABELS = {
     "status_reason": "状态变更原因",
     "review_status": "审核状态",
     "review_due": "审核期限",
+    "review_comment": "退回意见",
 }
 _CHOICES = {
     "gender": GENDERS,

@@ -16,6 +16,8 @@ def todo_rows(rows: list[dict], kind: str, today: date | None = None) -> list[di
     active = [r for r in rows if r.get("status") == "active"]
     if kind == "review":
         return [r for r in active if r.get("review") == "pending"]
+    if kind == "returned":
+        return [r for r in active if r.get("review") == "returned"]
     if kind == "review_overdue":
         return [
             r
