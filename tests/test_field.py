@@ -284,3 +284,91 @@ def test_an_imported_block_gets_its_plans_in_one_write(app):
     clerk = make_user("zz_clerk", "station", ZHANGZHENG)
     rows = {r["name"]: r for r in roster.rows_for(clerk)}
     assert rows["导入0"]["next_visit"] == clock.today().isoformat()
+
+
+# ---- reports from the village ----
+def report(client, **kw):
+    data = {"client_id": uuid.uuid4().hex, "kind": "mandatory", "account": "孩子身上有多处淤青"}
+    data.update(kw)
+    return client.post("/field/api/report", json=data)
+
+
+def test_a_mandatory_report_from_a_childs_card_reaches_the_station_with_its_24_hours(app, director):
+    from admin_app.documents.case import Case, MandatoryReport
+    from admin_app.services.figures import todos
+
+    child = make_child()
+    c = login_as(app, director)
+    r = report(c, child=str(child.pk), scene="家中", serious_harm=True, mental_state="害怕")
+    assert r.status_code == 200, r.get_json()
+    assert "案件编号" in r.get_json()["message"] and "首次家访" in r.get_json()["message"]
+    form = MandatoryReport.objects.get()
+    assert (form.reporter_public, form.reporter_name, form.reporter_identity) == (
+        True,
+        "春林村儿童主任",
+        "village_staff",
+    )
+    assert form.child_info.child == str(child.pk) and form.place == CHUNLIN
+    case = Case.objects.get()
+    assert case.mandatory_report == str(form.pk) and form.case == str(case.pk)
+    assert case.serious_harm and case.place == CHUNLIN
+    assert case.first_visit_due == case.reported_at + timedelta(hours=24)
+    clerk = make_user("zz_clerk", "station", ZHANGZHENG)
+    (due, state), *_ = todos.case_todos(clerk)["first_visits"]
+    assert due.pk == case.pk and state == "due"
+    page = login_as(app, clerk).get("/")
+    assert case.number in page.get_data(as_text=True)  # on the station's landing page at once
+    # The 儿童主任 still has no access to the forms (who may see a reporter is unchanged).
+    assert c.get("/mandatory_reports/").status_code == 403
+
+
+def test_a_help_request_from_scratch_is_placed_at_the_village(app, director):
+    from admin_app.documents.case import Case, HelpRequest
+
+    c = login_as(app, director)
+    r = report(c, kind="help", account="邻居反映孩子常独自在家")
+    assert r.status_code == 422 and "儿童姓名" in r.get_json()["error"]
+    r = report(c, kind="help", child_name="不详", gender="F", age="8", account="孩子常独自在家")
+    assert r.status_code == 200, r.get_json()
+    form = HelpRequest.objects.get()
+    assert (form.child_info.name, form.child_info.age, form.place) == ("不详", 8, CHUNLIN)
+    case = Case.objects.get()
+    assert (case.channel, case.serious_harm, case.first_visit_due) == ("visit", False, None)
+
+
+def test_a_queued_report_is_filed_once(app, director):
+    from admin_app.documents.case import Case, MandatoryReport
+
+    child = make_child()
+    c = login_as(app, director)
+    cid = uuid.uuid4().hex
+    assert report(c, client_id=cid, child=str(child.pk)).get_json()["status"] == "saved"
+    assert report(c, client_id=cid, child=str(child.pk)).get_json()["status"] == "duplicate"
+    assert MandatoryReport.objects.count() == 1 and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "other"}, "报告类型"),
+        ({"child_name": "张三", "account": ""}, "经过"),
+        ({"child_name": "张三", "age": "19"}, "年龄"),
+        ({"child_name": "张三", "occurred_at": "明天"}, "无法识别"),
+        ({"child_name": "张三", "scene": "x" * 201}, "发生地点"),
+    ],
+)
+def test_a_bad_report_is_refused_in_chinese_and_nothing_is_filed(app, director, fields, message):
+    from admin_app.documents.case import Case
+
+    r = report(login_as(app, director), **fields)
+    assert r.status_code == 422 and message in r.get_json()["error"]
+    assert Case.objects.count() == 0 and FieldReceipt.objects.count() == 0
+
+
+def test_a_report_about_a_child_outside_is_refused(app, director):
+    from admin_app.documents.case import Case
+
+    other = make_child("外村儿童", TONGXI)
+    r = report(login_as(app, director), child=str(other.pk))
+    assert r.status_code == 422 and "外村儿童" not in r.get_data(as_text=True)
+    assert Case.objects.count() == 0

@@ -2758,8 +2758,9 @@ FIELD_ENDPOINTS = {
     "field.state",
     "field.register",
     "field.visit",
+    "field.report",
 }
-FIELD_API = {"field.state", "field.register", "field.visit"}
+FIELD_API = {"field.state", "field.register", "field.visit", "field.report"}
 
 
 def queued_visit(child_id: str) -> dict:
@@ -2794,4 +2795,28 @@ def test_the_phone_reaches_only_children_inside(app, world, role, rec):
         assert str(doc.pk) not in body
         assert sent.status_code == 409 and rec.labels[0] not in sent.get_data(as_text=True)
         assert not book.get("visits")
+        assert_unchanged(world, before)
+
+
+@pytest.mark.parametrize("role", ARCHIVE_EDITORS)
+@pytest.mark.parametrize("rec", CHILD_RECORDS, ids=[r.name for r in CHILD_RECORDS])
+def test_a_report_from_the_phone_reaches_only_children_inside(app, world, role, rec):
+    client = sign_in(app, role)
+    doc = world[rec.name]
+    before, cases_before = snapshot(world), Case.objects.count()
+    data = {
+        "client_id": ObjectId().binary.hex() + "00000000",
+        "kind": "mandatory",
+        "child": str(doc.pk),
+        "account": "身上有淤青",
+    }
+    resp = client.post("/field/api/report", json=data)
+    if rec.inside(role):
+        assert resp.status_code == 200, resp.get_json()
+        new = Case.objects.order_by("-created_at").first()
+        assert new.child_info.child == str(doc.pk) and new.place_path == PATHS[rec.place]
+        assert_unchanged(world, before, others_of(world, rec))
+    else:
+        assert resp.status_code == 422 and rec.labels[0] not in resp.get_data(as_text=True)
+        assert Case.objects.count() == cases_before
         assert_unchanged(world, before)

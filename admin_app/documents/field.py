@@ -5,7 +5,7 @@ from mongoengine import DateTimeField, Document, StringField
 
 class FieldReceipt(Document):
     """_id = the id the phone gave the record (32 hex digits). Inserted before the record
-    is saved; a second send of the same id finds it (services/visits/offline.py)."""
+    is saved; a second send of the same id finds it (services/field.py)."""
 
     id = StringField(primary_key=True)
     username = StringField(required=True)

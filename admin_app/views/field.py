@@ -3,7 +3,7 @@
 One page (`/field/`) that the service worker keeps on the phone; it shows the village's
 children as cards and the visit form, from what the phone keeps (IndexedDB), and sends
 queued visits when the signal returns. The JSON routes under `/field/api/` answer it:
-every one reads the user's place exactly as the other screens do (services/visits/offline.py,
+every one reads the user's place exactly as the other screens do (services/field.py,
 `get_scoped`), so a phone reaches nothing a desktop could not.
 """
 
@@ -24,7 +24,7 @@ from ..documents.place import Place
 from ..documents.visit import VISIT_KINDS
 from ..hardening import WORKER_CSP
 from ..services import audit
-from ..services.visits import offline
+from ..services import field as offline
 from .base import SecureBaseView
 from .permissions import SCREENS
 
@@ -145,6 +145,18 @@ class FieldView(SecureBaseView):
             place_path=Place.path_of(village),
         )
         return jsonify(data)
+
+    @expose("/api/report", methods=("POST",))
+    def report(self):
+        """A 附件6 强制报告 or 附件5 求助 from the village (JSON body)."""
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return _error("提交的内容无法识别，请在手机上重新填写。", 400)
+        try:
+            result = offline.receive_report(current_user, payload)
+        except DomainError as exc:
+            return _error(exc.message, 422, field=exc.field)
+        return jsonify(result)
 
     @expose("/api/visit", methods=("POST",))
     def visit(self):

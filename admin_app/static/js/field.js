@@ -1,7 +1,7 @@
 /* 走访（手机）: the village's children as cards, the visit form, and a queue of visits kept
    on the phone (IndexedDB through idb) that is sent when the signal returns. The server
    takes each queued visit once (its id is made here) and answers a conflict instead of
-   overwriting (admin_app/services/visits/offline.py). What the phone keeps: the village's
+   overwriting (admin_app/services/field.py). What the phone keeps: the village's
    list (no 身份证, phone or address) for the days the server says, and the visits not yet
    sent; log-out clears both (the server answers it with Clear-Site-Data). */
 (function () {
@@ -139,15 +139,16 @@
     $("queue").innerHTML = items.length ? items.map(function (q) {
       var buttons = "";
       if (q.status === "conflict" && q.conflict === "changed") buttons += '<button type="button" class="btn" data-act="confirm" data-id="' + q.client_id + '">按我的评估提交</button> ';
-      if (q.status === "invalid") buttons += '<a class="btn" href="#edit/' + q.client_id + '">修改后重发</a> ';
+      if (q.status === "invalid") buttons += '<a class="btn" href="#' + (q.type === "report" ? "fix" : "edit") + "/" + q.client_id + '">修改后重发</a> ';
       if (q.status === "conflict" || q.status === "invalid") buttons += '<button type="button" class="btn danger" data-act="drop" data-id="' + q.client_id + '">删除</button>';
-      return '<li data-status="' + q.status + '"><b>' + esc(q.child_name) + "</b> " + esc(cnDate(q.payload.date)) +
+      var what = q.type === "report" ? (q.payload.kind === "help" ? "求助登记" : "强制报告") : esc(cnDate(q.payload.date)) + " 走访";
+      return '<li data-status="' + q.status + '" data-type="' + (q.type || "visit") + '"><b>' + esc(q.child_name) + "</b> " + what +
         ' <span class="badge ' + (q.status === "sent" ? "risk-low" : "risk-medium") + '">' + label[q.status] + "</span>" +
         (q.message ? '<div class="hint">' + esc(q.message) + "</div>" : "") + (buttons ? '<div class="row">' + buttons + "</div>" : "") + "</li>";
     }).join("") : '<li class="hint">没有待发送的走访。</li>';
     if (reg) {
       var pending = {};
-      items.forEach(function (q) { if (q.status !== "sent") pending[q.child] = true; });
+      items.forEach(function (q) { if (q.status !== "sent" && q.type !== "report") pending[q.child] = true; });
       reg.children.forEach(function (c) { c.queued = !!pending[c.id]; });
       renderCards();
     }
@@ -169,12 +170,17 @@
         .sort(function (a, b) { return a.created_at - b.created_at; });
       for (const q of items) {
         if (q.user && q.user !== state.user) continue;  // another account's visit waits for it
-        var form = new FormData();
-        form.append("payload", JSON.stringify(Object.assign({}, q.payload, { client_id: q.client_id, child: q.child, base_version: q.base_version })));
-        (q.photos || []).forEach(function (p) { form.append("photos", p.blob, p.name); });
-        var r;
+        var r, body = Object.assign({}, q.payload, { client_id: q.client_id, child: q.child, base_version: q.base_version });
         try {
-          r = await api("/field/api/visit", { method: "POST", body: form, headers: { "X-CSRFToken": state.csrf } });
+          if (q.type === "report") {
+            r = await api("/field/api/report", { method: "POST", body: JSON.stringify(body),
+              headers: { "X-CSRFToken": state.csrf, "Content-Type": "application/json" } });
+          } else {
+            var form = new FormData();
+            form.append("payload", JSON.stringify(body));
+            (q.photos || []).forEach(function (p) { form.append("photos", p.blob, p.name); });
+            r = await api("/field/api/visit", { method: "POST", body: form, headers: { "X-CSRFToken": state.csrf } });
+          }
         } catch (e) { break; }  // the signal went again: the rest stays queued
         if (r.status === 200) {
           q.status = "sent"; q.sent_at = Date.now(); q.message = r.data.message; q.photos = []; sent++;
@@ -192,7 +198,7 @@
       sending = false;
       await renderQueue();
     }
-    if (sent) { flash("已发送 " + sent + " 条走访记录。", "ok"); await fetchRegister(); await renderQueue(); }
+    if (sent) { flash("已发送 " + sent + " 条记录。", "ok"); await fetchRegister(); await renderQueue(); }
   }
 
   // ---- the visit form ----
@@ -282,6 +288,9 @@
   // ---- pages by the address's #: #visit/<child>, #edit/<queued visit> ----
   var currentChild = null;
   async function route() {
+    var r = location.hash.match(/^#(report|fix)\/([0-9a-f]+|new)$/);
+    if (r) { await openReport(r[1], r[2]); return; }
+    closeReport();
     var m = location.hash.match(/^#(visit|edit)\/([0-9a-f]+)$/);
     if (!m) { closeForm(); return; }
     var queued = m[1] === "edit" ? await db.get("queue", m[2]) : null;
@@ -291,6 +300,59 @@
     if (!child) { flash("手机上的名单里没有这名儿童，请在有信号时更新名单。", "warn"); location.hash = ""; return; }
     currentChild = child;
     openForm(child, queued);
+  }
+
+  // ---- reports from the village: 附件6 强制报告, 附件5 求助 ----
+  var RFIELDS = ["kind", "child_name", "gender", "age", "scene", "occurred_at", "occurred_note", "account", "physical_state", "mental_state"];
+  var reportChild = null, reportEditing = null;
+  function rfield(name) { return $("r-" + name); }
+  function toggleStates() { $("r-states").classList.toggle("hidden", rfield("kind").value !== "mandatory"); }
+  async function openReport(mode, id) {
+    reportEditing = mode === "fix" ? await db.get("queue", id) : null;
+    var childId = reportEditing ? reportEditing.child : (id === "new" ? null : id);
+    reportChild = childId && reg ? reg.children.find(function (c) { return c.id === childId; }) || null : null;
+    if (childId && !reportChild && reportEditing) reportChild = { id: childId, name: reportEditing.child_name };
+    ["list-view", "queue-view", "visit-view"].forEach(function (v) { $(v).classList.add("hidden"); });
+    $("report-view").classList.remove("hidden");
+    $("report-form").reset();
+    $("report-error").classList.add("hidden");
+    var p = reportEditing ? reportEditing.payload : { kind: "mandatory" };
+    RFIELDS.forEach(function (k) { rfield(k).value = p[k] || ""; });
+    if (p.kind) rfield("kind").value = p.kind;
+    rfield("serious_harm").checked = !!p.serious_harm;
+    $("r-child-box").classList.toggle("hidden", !!reportChild);
+    $("r-child-known").textContent = reportChild ? "儿童：" + reportChild.name + (reportChild.age !== undefined && reportChild.age !== "" ? "（" + reportChild.gender + "，" + reportChild.age + "岁，已建档）" : "") : "";
+    $("report-title").textContent = reportChild ? "报告伤害或求助：" + reportChild.name : "报告伤害或求助";
+    toggleStates();
+    window.scrollTo(0, 0);
+  }
+  function closeReport() {
+    if ($("report-view").classList.contains("hidden")) return;
+    $("report-view").classList.add("hidden");
+    $("list-view").classList.remove("hidden");
+    $("queue-view").classList.remove("hidden");
+  }
+  async function saveReport(ev) {
+    ev.preventDefault();
+    var p = {};
+    RFIELDS.forEach(function (k) { p[k] = rfield(k).value.trim(); });
+    p.occurred_at = p.occurred_at.replace("T", " ");
+    p.serious_harm = rfield("serious_harm").checked;
+    var box = $("report-error"), bad = null;
+    if (!reportChild && !p.child_name) bad = ["child_name", "请填写儿童姓名（不知道姓名时可写“不详”）。"];
+    else if (p.age && !/^\d{1,2}$/.test(p.age)) bad = ["age", "年龄请填写 0–17 的整数。"];
+    else if (!p.account) bad = ["account", "请填写经过：发现了什么、何时何地、儿童现在的情况。"];
+    if (bad) { box.textContent = bad[1]; box.classList.remove("hidden"); rfield(bad[0]).focus(); return; }
+    p.made_at = new Date().toISOString();
+    var q = reportEditing || { client_id: newId(), type: "report", child: reportChild ? reportChild.id : null,
+      child_name: reportChild ? reportChild.name : p.child_name, user: (state || known || {}).user || "", created_at: Date.now(), photos: [] };
+    if (!reportChild) q.child_name = p.child_name;
+    q.payload = p; q.status = "waiting"; q.message = "";
+    await db.put("queue", q);
+    location.hash = "";
+    flash(navigator.onLine ? "报告已保存，正在发送…" : "报告已保存在手机上，有信号后自动发送。", "ok");
+    await renderQueue();
+    flush();
   }
 
   async function onQueueClick(ev) {
@@ -332,6 +394,10 @@
     showNet();
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" }).catch(function () {});
     $("visit-form").addEventListener("submit", save);
+    $("report-form").addEventListener("submit", saveReport);
+    rfield("kind").addEventListener("change", toggleStates);
+    $("report-back").addEventListener("click", function () { location.hash = ""; });
+    $("report-child").addEventListener("click", function (ev) { ev.preventDefault(); if (currentChild) location.hash = "#report/" + currentChild.id; });
     field("kind").addEventListener("change", toggleFollowUp);
     $("back").addEventListener("click", function () { location.hash = ""; });
     $("refresh").addEventListener("click", async function () { if ((await loadState()) === true) await fetchRegister(); });

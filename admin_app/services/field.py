@@ -1,5 +1,5 @@
-"""Visits recorded on a phone without signal (issue 14): what the phone keeps, and how a
-queued visit is received.
+"""走访（手机）(issue 14): what the phone keeps, and how a visit or a report queued on a
+phone without signal is received.
 
 The phone keeps the least a visit needs: for each child of one village its id, name, age,
 gender, categories, risk level, next and last visit and the archive's version. No 身份证
@@ -17,16 +17,19 @@ delete the queued visit).
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from ...core import clock, dates
-from ...documents import Child, DomainError
-from ...documents.base import get_scoped
-from ...documents.constants import CATEGORIES, GENDERS, RISK_LEVELS, VILLAGE
-from ...documents.field import FieldReceipt
-from ...documents.place import Place
-from ..children import roster
-from . import KIND_LABELS, record_visit, visit_exists
+from ..core import clock, dates
+from ..documents import Child, DomainError
+from ..documents.base import get_scoped
+from ..documents.case import HelpRequest, MandatoryReport
+from ..documents.constants import CATEGORIES, GENDERS, RISK_LEVELS, VILLAGE
+from ..documents.field import FieldReceipt
+from ..documents.place import Place
+from .cases import village
+from .children import roster
+from .visits import KIND_LABELS, record_visit, visit_exists
 
 FIELD_KEEP_DAYS = 7  # what the phone keeps is removed this many days after it was fetched
 MAX_CHILDREN = 500  # a village's register; a larger list is cut (and says so)
@@ -174,15 +177,16 @@ def _made_at(payload: dict):
 STALE_SECONDS = 120  # a receipt without a result this old was left by a worker that died
 
 
-def _earlier(client_id: str, user):
-    """The answer for a record received before, or None to save it now."""
+def _earlier(client_id: str, user, saved) -> dict | None:
+    """The answer for a record received before, or None to save it now. `saved(receipt)`:
+    whether its record was written (a worker may have stopped before noting it)."""
     done = FieldReceipt.objects(pk=client_id).first()
     if done is None:
         return None
     if done.username != user.username:
         raise DomainError("记录编号无效，请在手机上重新登记。", "client_id")
-    if done.result or visit_exists(done.child, client_id):
-        return {"status": "duplicate", "visit": client_id, "message": "该记录此前已收到。"}
+    if done.result or saved(done):
+        return {"status": "duplicate", "id": done.result, "message": "该记录此前已收到。"}
     at = done.at if done.at.tzinfo else done.at.replace(tzinfo=UTC)
     if (clock.now() - at).total_seconds() < STALE_SECONDS:
         raise FieldConflict("busy", "该记录正在保存，请稍后再发送。")
@@ -194,7 +198,7 @@ def receive_visit(user, payload: dict, photos) -> dict:
     """Save one queued visit exactly once. Returns {"status": "saved"|"duplicate", ...};
     raises DomainError (the record needs correcting) or FieldConflict."""
     client_id = _client_id(payload.get("client_id"))
-    earlier = _earlier(client_id, user)
+    earlier = _earlier(client_id, user, lambda r: visit_exists(r.child, client_id))
     if earlier is not None:
         return earlier
     child, _elsewhere = get_scoped(Child, payload.get("child"), user)
@@ -209,7 +213,7 @@ def receive_visit(user, payload: dict, photos) -> dict:
     try:
         receipt.save(force_insert=True)
     except DuplicateKeyError:  # the same record sent twice at the same moment
-        return {"status": "duplicate", "visit": client_id, "message": "该记录此前已收到。"}
+        return {"status": "duplicate", "id": client_id, "message": "该记录此前已收到。"}
     try:
         visit = record_visit(
             child,
@@ -226,6 +230,57 @@ def receive_visit(user, payload: dict, photos) -> dict:
     receipt.update(set__result=visit.id)
     return {
         "status": "saved",
-        "visit": visit.id,
+        "id": visit.id,
         "message": f"已收到 {child.name} {dates.cn_date(visit.date)} 的{KIND_LABELS[visit.kind]}。",
+    }
+
+
+# ---- receiving a queued report (附件5, 附件6) ----
+def _report_form_id(client_id: str) -> ObjectId:
+    """The form's id, made from the phone's id: a second send finds the form itself."""
+    return ObjectId(client_id[:24])
+
+
+def _report_saved(client_id: str) -> bool:
+    oid = _report_form_id(client_id)
+    return bool(
+        MandatoryReport.objects(pk=oid).order_by().first()
+        or HelpRequest.objects(pk=oid).order_by().first()
+    )
+
+
+def receive_report(user, payload: dict) -> dict:
+    """Save one queued report from the village exactly once and open its case."""
+    client_id = _client_id(payload.get("client_id"))
+    earlier = _earlier(client_id, user, lambda r: _report_saved(client_id))
+    if earlier is not None:
+        return earlier
+    receipt = FieldReceipt(
+        id=client_id,
+        username=user.username,
+        child=str(payload.get("child") or "") or None,
+        kind="report",
+        at=clock.now(),
+    )
+    try:
+        receipt.save(force_insert=True)
+    except DuplicateKeyError:
+        return {"status": "duplicate", "id": None, "message": "该记录此前已收到。"}
+    try:
+        form, case = village.file_report(
+            user, payload, written_at=_made_at(payload), form_id=_report_form_id(client_id)
+        )
+    except BaseException:
+        receipt.delete()
+        raise
+    receipt.update(set__result=str(form.pk))
+    due = (
+        f"，须在 {dates.cn_minute(case.first_visit_due)} 前完成首次家访"
+        if case.first_visit_due
+        else ""
+    )
+    return {
+        "status": "saved",
+        "id": str(form.pk),
+        "message": f"已报告乡镇（街道）未保站：{village.KINDS[payload['kind']]}，案件编号 {case.number}{due}。",
     }
