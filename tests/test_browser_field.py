@@ -255,3 +255,50 @@ def test_a_revoked_sessions_queue_is_refused(phone):
         page.screenshot(path=FAILURE_SCREENSHOT, full_page=True)
         raise
     assert problems == []
+
+
+@pytest.mark.browser
+def test_a_report_filed_offline_reaches_the_station_and_a_todo_opens_the_visit(phone):
+    from admin_app.documents.case import Case, MandatoryReport
+
+    context, server, problems = phone
+    make_user("cl_director", "village", CHUNLIN, display_name="春林村儿童主任")
+    child = make_child(CHUNLIN, "马小花")
+    page = new_page(context, problems)
+    try:
+        log_in(page, "cl_director")
+        # A to-do row on the landing page opens the phone's cards it concerns (7 天内应走访:
+        # a new archive's first planned visit is today), one tap more opens the form.
+        page.click("#todo-visit_soon")
+        expect(page.locator("#todo-filter")).to_contain_text("7 天内应走访（1 名）")
+        page.wait_for_timeout(200)
+        page.locator(".card", has_text="马小花").tap()
+        expect(page.locator("#visit-view")).to_be_visible()
+        page.click("#back")
+        open_field(page)
+
+        context.set_offline(True)
+        server.stop()
+        page.locator(".card", has_text="马小花").tap()
+        page.click("#report-child")
+        expect(page.locator("#report-view")).to_be_visible()
+        expect(page.locator("#r-child-known")).to_contain_text("马小花")
+        page.fill("#r-account", "孩子脸上有伤，说是被继父打的")
+        page.fill("#r-scene", "家中")
+        page.check("#r-serious_harm")
+        page.click("#save-report")
+        expect(page.locator("#counts")).to_have_text("待发送 1 条 · 已发送 0 条")
+        assert Case.objects.count() == 0
+
+        server.start()
+        context.set_offline(False)
+        expect(page.locator("#counts")).to_have_text("待发送 0 条 · 已发送 1 条")
+        expect(page.locator("#queue li[data-type=report]")).to_contain_text("首次家访")
+        form = MandatoryReport.objects.get()
+        case = Case.objects.get()
+        assert form.child_info.child == str(child.pk) and case.serious_harm
+        assert case.first_visit_due is not None
+    except BaseException:
+        page.screenshot(path=FAILURE_SCREENSHOT, full_page=True)
+        raise
+    assert problems == []

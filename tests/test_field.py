@@ -81,6 +81,7 @@ def test_the_village_list_holds_the_least_a_visit_needs(app, director):
         "last_visit",
         "overdue",
         "version",
+        "todos",
     }
     assert card["id"] == str(child.pk) and card["version"] == child.version
     assert data["keep_until"] == (clock.today() + timedelta(days=7)).isoformat()

@@ -24,11 +24,12 @@ from ..core import clock, dates
 from ..documents import Child, DomainError
 from ..documents.base import get_scoped
 from ..documents.case import HelpRequest, MandatoryReport
-from ..documents.constants import CATEGORIES, GENDERS, RISK_LEVELS, VILLAGE
+from ..documents.constants import CATEGORIES, FIELD_TODOS, GENDERS, RISK_LEVELS, TODOS, VILLAGE
 from ..documents.field import FieldReceipt
 from ..documents.place import Place
 from .cases import village
 from .children import roster
+from .figures import todos
 from .visits import KIND_LABELS, record_visit, visit_exists
 
 FIELD_KEEP_DAYS = 7  # what the phone keeps is removed this many days after it was fetched
@@ -37,6 +38,7 @@ CLIENT_ID = re.compile(r"^[0-9a-f]{32}$")
 CATEGORY_LABELS = dict(CATEGORIES)
 RISK_LABELS = dict(RISK_LEVELS)
 GENDER_LABELS = dict(GENDERS)
+TODO_LABELS = dict(TODOS)
 
 
 class FieldConflict(Exception):
@@ -75,6 +77,7 @@ def register(user, village: str) -> dict:
     rows.sort(key=lambda r: (r.get("next_visit") or "9999", r["name"]))
     cut = len(rows) > MAX_CHILDREN
     rows = rows[:MAX_CHILDREN]
+    due = {kind: {r["id"] for r in todos.todo_rows(rows, kind, today)} for kind in FIELD_TODOS}
     versions = {
         str(c["_id"]): c.get("version", 0)
         for c in Child._get_collection().find(
@@ -89,7 +92,14 @@ def register(user, village: str) -> dict:
         "keep_until": (today + timedelta(days=FIELD_KEEP_DAYS)).isoformat(),
         "today": today.isoformat(),
         "cut": cut,
-        "children": [_card(r, versions.get(r["id"], 0), today) for r in rows],
+        "todos": [{"kind": k, "label": TODO_LABELS[k]} for k in FIELD_TODOS],
+        "children": [
+            {
+                **_card(r, versions.get(r["id"], 0), today),
+                "todos": [k for k in FIELD_TODOS if r["id"] in due[k]],
+            }
+            for r in rows
+        ],
     }
 
 

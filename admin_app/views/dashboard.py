@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..core import clock
 from ..documents import User
+from ..documents.constants import FIELD_TODOS
 from ..services import workdays
 from ..services.figures import todos
 from ..services.figures.dashboard_data import figures
@@ -25,6 +26,7 @@ def home_context(user) -> dict:
         "behind": [],
         "county_rows": [],
         "todos": [(t["key"], t["label"], t["count"]) for t in figs["todos"]],
+        "field_todos": FIELD_TODOS,
         "figures": figs,
         **todos.case_todos(user),
     }

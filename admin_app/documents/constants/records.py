@@ -78,4 +78,10 @@ TODOS = (
     ("first_visit_overdue", "严重侵害案件 24 小时首次家访已超时"),
     ("late_referrals", "转介反馈已逾期"),
 )
-ARCHIVE_TODOS = TODOS[:7]  # the to-dos about archives: each a filter of the children list
+ARCHIVE_TODOS = TODOS[:7]
+# The to-dos a visit answers: on the phone (走访（手机）) each is a filter of the cards.
+FIELD_TODOS = (
+    "visit_overdue",
+    "visit_soon",
+    "high_risk_unvisited",
+)  # the to-dos about archives: each a filter of the children list

@@ -119,7 +119,14 @@
     $("kept").textContent = reg.village_name + "：" + reg.children.length + " 名儿童，名单下载于 " + reg.fetched_at +
       "，保存在手机上至 " + cnDate(reg.keep_until) + (reg.cut ? "（名单过长，只保存了前 500 名）" : "");
     if (!reg.children.length) { ul.innerHTML = '<li class="msg info">该村（居）暂无在册儿童。</li>'; return; }
-    ul.innerHTML = reg.children.map(function (c) {
+    var shown = reg.children, head = "";
+    if (todoFilter) {
+      var todo = (reg.todos || []).find(function (t) { return t.kind === todoFilter; });
+      shown = reg.children.filter(function (c) { return (c.todos || []).indexOf(todoFilter) >= 0; });
+      head = '<li class="msg warn" id="todo-filter">只显示：' + esc(todo ? todo.label : todoFilter) + "（" + shown.length +
+        ' 名） <a class="btn" href="#">显示全部</a></li>';
+    }
+    ul.innerHTML = head + shown.map(function (c) {
       return '<li><a class="card risk-' + esc(c.risk) + '" href="#visit/' + esc(c.id) + '" data-child="' + esc(c.id) + '">' +
         '<div class="name">' + esc(c.name) + "</div>" +
         '<div class="meta">' + esc(c.gender) + " · " + esc(c.age) + '岁 <span class="badge risk-' + esc(c.risk) + '">' + esc(c.risk_label) + "</span></div>" +
@@ -286,8 +293,11 @@
   }
 
   // ---- pages by the address's #: #visit/<child>, #edit/<queued visit> ----
-  var currentChild = null;
+  var currentChild = null, todoFilter = null;
   async function route() {
+    var t = location.hash.match(/^#todo\/([a-z_]+)$/);
+    todoFilter = t ? t[1] : null;
+    renderCards();
     var r = location.hash.match(/^#(report|fix)\/([0-9a-f]+|new)$/);
     if (r) { await openReport(r[1], r[2]); return; }
     closeReport();
