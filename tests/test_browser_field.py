@@ -5,6 +5,7 @@ stopped (Playwright's offline mode does not reach a service worker's own request
 the page can only open from what the phone kept.
 """
 
+import os
 import re
 import threading
 import time
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 
 from admin_app.documents import Child, User, VisitBook
 from admin_app.documents.attachment import Attachment
+from admin_app.services.children import roster
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests.factories import PASSWORD, actor, make_child, make_user
 from tests.places import CHUNLIN
@@ -76,6 +78,13 @@ def phone(app):
                 except Exception:  # noqa: S110 - already stopped by the test
                     pass
             app.config["WTF_CSRF_ENABLED"] = csrf_before
+
+
+def shot(page, name):
+    """With WBZ_SHOTS=<folder>, keep a picture of the phone at this point (to look at)."""
+    folder = os.environ.get("WBZ_SHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def new_page(context, problems):
@@ -153,6 +162,7 @@ def test_three_visits_offline_arrive_once_each_with_their_photos(phone):
             record_visit(page, child.name, f"{child.name}：祖母监护，照料到位")
         expect(page.locator("#counts")).to_have_text("待发送 3 条 · 已发送 0 条")
         expect(page.locator("#net")).to_have_text("离线")
+        shot(page, "1_offline_three_queued")
 
         page.close()  # the browser closed; opened again, still without signal
         page = new_page(context, problems)
@@ -166,6 +176,7 @@ def test_three_visits_offline_arrive_once_each_with_their_photos(phone):
         started = time.monotonic()
         context.set_offline(False)
         expect(page.locator("#counts")).to_have_text("待发送 0 条 · 已发送 3 条")
+        shot(page, "2_online_all_sent")
         took = time.monotonic() - started
         print(f"reconnect to all sent: {took:.2f} s")  # noqa: T201 - the issue's figure
         for child in children:
@@ -212,15 +223,32 @@ def test_a_conflict_is_shown_not_overwritten_and_log_out_clears_the_phone(phone)
         fresh = Child.objects.get(pk=child.pk)
         fresh.risk_level = "medium"
         fresh.save_versioned(actor())
+        roster.put(fresh)  # as the archive's edit form does after saving
         record_visit(page, "马小花", "父母外出，祖母年迈", risk="high")
         context.set_offline(False)
         item = page.locator("#queue li[data-status=conflict]")
         expect(item).to_contain_text("有冲突，未保存")
         expect(item).to_contain_text("中风险")
+        shot(page, "3_conflict")
         assert visits_of(child) == []
         assert Child.objects.get(pk=child.pk).risk_level == "medium"  # not overwritten
+        expect(page.locator(".card", has_text="马小花")).to_contain_text("中风险")  # list renewed
 
+        # The person corrects it knowing the change: keeps the township's assessment.
+        item.locator("a", has_text="修改后重发").click()
+        expect(page.locator("#f-guardianship")).to_have_value("父母外出，祖母年迈")
+        page.select_option("#f-risk_level", "")
+        page.click("#save-visit")
+        expect(page.locator("#counts")).to_have_text("待发送 0 条 · 已发送 1 条")
+        assert len(visits_of(child)) == 1
+        assert Child.objects.get(pk=child.pk).risk_level == "medium"
+
+        context.set_offline(True)  # one more visit that will not be sent before log-out
+        record_visit(page, "马小花", "再次走访")
+        context.set_offline(False)
+        server.stop()
         page.once("dialog", lambda d: d.accept())  # 还有 1 条走访未发送…确定退出？
+        server.start()
         page.click("#logout")
         expect(page).to_have_url(re.compile(r"/login"))
         kept = page.evaluate(
@@ -271,6 +299,7 @@ def test_a_report_filed_offline_reaches_the_station_and_a_todo_opens_the_visit(p
         # a new archive's first planned visit is today), one tap more opens the form.
         page.click("#todo-visit_soon")
         expect(page.locator("#todo-filter")).to_contain_text("7 天内应走访（1 名）")
+        shot(page, "0_todo_cards")
         page.wait_for_timeout(200)
         page.locator(".card", has_text="马小花").tap()
         expect(page.locator("#visit-view")).to_be_visible()
@@ -286,6 +315,7 @@ def test_a_report_filed_offline_reaches_the_station_and_a_todo_opens_the_visit(p
         page.fill("#r-account", "孩子脸上有伤，说是被继父打的")
         page.fill("#r-scene", "家中")
         page.check("#r-serious_harm")
+        shot(page, "4_report_form")
         page.click("#save-report")
         expect(page.locator("#counts")).to_have_text("待发送 1 条 · 已发送 0 条")
         assert Case.objects.count() == 0

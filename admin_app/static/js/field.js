@@ -56,8 +56,11 @@
   }
 
   // ---- talking to the server ----
-  async function api(url, options) {
-    var resp = await fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store" }, options || {}));
+  async function api(url, options) {  // status 0: no signal, or the server did not answer
+    var resp;
+    try {
+      resp = await fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store" }, options || {}));
+    } catch (e) { return { status: 0, data: {} }; }
     var data = null;
     try { data = await resp.json(); } catch (e) { data = null; }
     return { status: resp.status, data: data || {} };
@@ -89,6 +92,7 @@
     var v = await chosenVillage();
     if (!v && state && !state.village_role) { flash("请先选择村（居）。", "info"); return; }
     var r = await api("/field/api/register?village=" + encodeURIComponent(v));
+    if (r.status === 0) { flash("没有信号，继续使用手机上保存的名单。", "info"); return; }
     if (r.status !== 200) { flash(r.data.error || "名单下载失败，请稍后再试。", "err"); return; }
     r.data.user = state ? state.user : "";
     await db.put("registers", r.data);
@@ -146,7 +150,7 @@
     $("queue").innerHTML = items.length ? items.map(function (q) {
       var buttons = "";
       if (q.status === "conflict" && q.conflict === "changed") buttons += '<button type="button" class="btn" data-act="confirm" data-id="' + q.client_id + '">按我的评估提交</button> ';
-      if (q.status === "invalid") buttons += '<a class="btn" href="#' + (q.type === "report" ? "fix" : "edit") + "/" + q.client_id + '">修改后重发</a> ';
+      if (q.status === "invalid" || (q.status === "conflict" && q.conflict === "changed" && q.type !== "report")) buttons += '<a class="btn" href="#' + (q.type === "report" ? "fix" : "edit") + "/" + q.client_id + '">修改后重发</a> ';
       if (q.status === "conflict" || q.status === "invalid") buttons += '<button type="button" class="btn danger" data-act="drop" data-id="' + q.client_id + '">删除</button>';
       var what = q.type === "report" ? (q.payload.kind === "help" ? "求助登记" : "强制报告") : esc(cnDate(q.payload.date)) + " 走访";
       return '<li data-status="' + q.status + '" data-type="' + (q.type || "visit") + '"><b>' + esc(q.child_name) + "</b> " + what +
@@ -164,7 +168,7 @@
   async function flush() {
     if (sending || !navigator.onLine) return;
     sending = true;
-    var sent = 0;
+    var sent = 0, changed = 0;
     try {
       var ok = await loadState();
       if (ok === "login") {  // a revoked or expired session: nothing is sent, nothing lost
@@ -188,11 +192,12 @@
             (q.photos || []).forEach(function (p) { form.append("photos", p.blob, p.name); });
             r = await api("/field/api/visit", { method: "POST", body: form, headers: { "X-CSRFToken": state.csrf } });
           }
-        } catch (e) { break; }  // the signal went again: the rest stays queued
+        } catch (e) { break; }
+        if (r.status === 0) break;  // the signal went again: the rest stays queued
         if (r.status === 200) {
           q.status = "sent"; q.sent_at = Date.now(); q.message = r.data.message; q.photos = []; sent++;
         } else if (r.status === 409) {
-          q.status = "conflict"; q.conflict = r.data.conflict; q.message = r.data.error;
+          q.status = "conflict"; q.conflict = r.data.conflict; q.message = r.data.error; q.current = r.data.current || null; changed++;
         } else if (r.status === 422 || r.status === 400 || r.status === 413) {
           q.status = "invalid"; q.message = r.data.error || "内容有误，请修改后重发。";
         } else if (r.status === 401 || r.status === 403) {
@@ -205,7 +210,8 @@
       sending = false;
       await renderQueue();
     }
-    if (sent) { flash("已发送 " + sent + " 条记录。", "ok"); await fetchRegister(); await renderQueue(); }
+    if (sent) flash("已发送 " + sent + " 条记录。", "ok");
+    if (sent || changed) { await fetchRegister(); await renderQueue(); }  // the list as it is now
   }
 
   // ---- the visit form ----
@@ -281,6 +287,7 @@
       p.made_at = new Date().toISOString();
       var q = editing || { client_id: newId(), child: child.id, child_name: child.name, base_version: child.version,
         user: (state || known || {}).user || "", created_at: Date.now(), photos: [] };
+      if (q.current) { q.base_version = q.current.version; q.current = null; }  // corrected knowing the change
       q.payload = p; q.status = "waiting"; q.message = "";
       if (photos.length || !editing) q.photos = photos;
       await db.put("queue", q);
