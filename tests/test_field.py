@@ -373,3 +373,17 @@ def test_a_report_about_a_child_outside_is_refused(app, director):
     r = report(login_as(app, director), child=str(other.pk))
     assert r.status_code == 422 and "外村儿童" not in r.get_data(as_text=True)
     assert Case.objects.count() == 0
+
+
+def test_every_village_report_is_on_the_stations_todos_at_once(app, director):
+    from admin_app.documents.case import Case
+
+    c = login_as(app, director)
+    assert report(c, kind="help", child_name="不详", account="孩子常独自在家").status_code == 200
+    case = Case.objects.get()
+    clerk = make_user("zz_clerk", "station", ZHANGZHENG)
+    page = login_as(app, clerk).get("/").get_data(as_text=True)
+    assert f"新报告待受理：{case.number}" in page
+    other = make_user("tg_clerk", "station", "640104200000")  # 通贵乡: not its report
+    assert case.number not in login_as(app, other).get("/").get_data(as_text=True)
+    assert "新报告待受理" not in c.get("/").get_data(as_text=True)  # the village sees no cases

@@ -77,4 +77,16 @@ def case_todos(user) -> dict:
         )
     ]
     due.sort(key=lambda pair: pair[0].first_visit_due)
-    return {"first_visits": due, "late_referrals": referrals.late(user)}
+    # Reports not yet taken in hand (发现报告, not serious: those are listed above), a
+    # village 儿童主任's among them, newest first; at most NEW_REPORTS_SHOWN.
+    new = list(
+        Case.objects.in_scope(user)
+        .filter(step="intake", serious_harm=False)
+        .only("number", "child_info", "reported_at", "channel", "place_path")
+        .order_by("-reported_at")
+        .limit(NEW_REPORTS_SHOWN)
+    )
+    return {"first_visits": due, "late_referrals": referrals.late(user), "new_reports": new}
+
+
+NEW_REPORTS_SHOWN = 20
