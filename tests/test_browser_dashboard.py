@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser import log_in
@@ -100,15 +99,7 @@ def test_every_role_has_its_menu_on_one_line_and_a_phone_no_sideways_scroll(brow
     try:
         for role in ROLE_PLACES:
             page.set_viewport_size({"width": 1366, "height": 768})
-            try:
-                log_in(page, f"nav_{role}")
-            except (PlaywrightTimeout, AssertionError):
-                # Since 2026-12-04 (issue 13's changes) a log-in here sometimes stalls: the tab
-                # stops navigating after the phone-width reload, or the landing page takes
-                # over 5 s. Cause not found (issue 13's note); once more in a new tab.
-                page = page.context.new_page()
-                page.set_viewport_size({"width": 1366, "height": 768})
-                log_in(page, f"nav_{role}")
+            log_in(page, f"nav_{role}")
             navbar = page.locator("nav.navbar").first
             assert navbar.bounding_box()["height"] <= 60, role
             expect(navbar).to_contain_text(f"{role}马晓燕")
