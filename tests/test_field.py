@@ -387,3 +387,11 @@ def test_every_village_report_is_on_the_stations_todos_at_once(app, director):
     other = make_user("tg_clerk", "station", "640104200000")  # 通贵乡: not its report
     assert case.number not in login_as(app, other).get("/").get_data(as_text=True)
     assert "新报告待受理" not in c.get("/").get_data(as_text=True)  # the village sees no cases
+
+
+def test_a_bad_photo_refuses_the_visit_and_names_the_photo(app, director):
+    child = make_child()
+    r = send(login_as(app, director), payload(child), photos=[("家访.png", b"not a picture")])
+    assert r.status_code == 422 and r.get_json()["field"] == "photos"
+    assert "家访.png" in r.get_json()["error"]
+    assert visits_of(child) == [] and FieldReceipt.objects.count() == 0

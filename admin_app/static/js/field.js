@@ -199,7 +199,7 @@
         } else if (r.status === 409) {
           q.status = "conflict"; q.conflict = r.data.conflict; q.message = r.data.error; q.current = r.data.current || null; changed++;
         } else if (r.status === 422 || r.status === 400 || r.status === 413) {
-          q.status = "invalid"; q.message = r.data.error || "内容有误，请修改后重发。";
+          q.status = "invalid"; q.field = r.data.field || ""; q.message = r.data.error || "内容有误，请修改后重发。";
         } else if (r.status === 401 || r.status === 403) {
           q.status = "login"; q.message = r.data.error || "登录已失效，请重新登录后再发送。";
           await db.put("queue", q); showLogin(); break;
@@ -228,6 +228,7 @@
     $("visit-child").textContent = child.gender + " · " + child.age + "岁 · 当前风险：" + child.risk_label + (child.next_visit ? " · 计划走访 " + cnDate(child.next_visit) : "");
     $("visit-form").reset();
     $("form-error").classList.add("hidden");
+    if (queued && queued.message) { $("form-error").textContent = queued.message + (queued.field === "photos" ? "（不重新选择照片则不带照片发送）" : ""); $("form-error").classList.remove("hidden"); }
     var p = queued ? queued.payload : { date: today(), kind: "regular", visitors: (state || known || {}).name || "" };
     FIELDS.forEach(function (k) { field(k).value = p[k] || ""; });
     toggleFollowUp();
@@ -289,7 +290,8 @@
         user: (state || known || {}).user || "", created_at: Date.now(), photos: [] };
       if (q.current) { q.base_version = q.current.version; q.current = null; }  // corrected knowing the change
       q.payload = p; q.status = "waiting"; q.message = "";
-      if (photos.length || !editing) q.photos = photos;
+      // A refused photo goes when the person corrects the visit without choosing others.
+      if (photos.length || !editing || editing.field === "photos") q.photos = photos;
       await db.put("queue", q);
       closeForm();
       location.hash = "";
