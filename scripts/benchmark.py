@@ -893,6 +893,10 @@ def main() -> int:
                 f"{len(scope_townships['province'])} townships"
             )
             detail_ids = list(rosters[township])[: max(args.reps + 1, 25)]
+            # The township's largest village: what a phone downloads for visits (走访（手机）).
+            village_of = Counter(r["village"] for r in rosters[township].values())
+            big_village, village_size = village_of.most_common(1)[0]
+            village_ids = [c for c, r in rosters[township].items() if r["village"] == big_village]
             id_number = next(r["id_number"] for r in rosters[township].values() if r["id_number"])
             surname = Counter(r["name"][0] for r in rosters[township].values()).most_common(3)[2][0]
             rosters = None
@@ -1000,7 +1004,24 @@ def main() -> int:
         from admin_app.views.children import ChildView
 
         risk_idx = next(i for i, f in enumerate(ChildView.column_filters) if f.key == "risk")
+
+        def field_floor():
+            """What the phone's list must read: the township roster and the versions."""
+            coll_roster.find_one({"_id": township})
+            list(
+                coll_children.find(
+                    {"_id": {"$in": [ObjectId(c) for c in village_ids[:500]]}}, {"version": 1}
+                )
+            )
+
+        print(f"phone list: {Place.full_name_of(big_village)}, {village_size} children")
         cases = [
+            (
+                "phone list /field/api/register (largest village)",
+                "station",
+                page("station", f"/field/api/register?village={big_village}"),
+                field_floor,
+            ),
             ("list /children/", "station", page("station", "/children/"), roster_floor("station")),
             ("list /children/", "county", page("county", "/children/"), roster_floor("county")),
             (

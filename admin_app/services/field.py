@@ -30,7 +30,8 @@ from ..documents.place import Place
 from .cases import village
 from .children import roster
 from .figures import todos
-from .visits import KIND_LABELS, record_visit, visit_exists
+from .visits import KIND_LABELS, record_visit
+from .visits.book import visit_exists
 
 FIELD_KEEP_DAYS = 7  # what the phone keeps is removed this many days after it was fetched
 MAX_CHILDREN = 500  # a village's register; a larger list is cut (and says so)

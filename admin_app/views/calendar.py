@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..core import clock, dates
 from ..services import workdays
-from ..services.children import archive
+from ..services.children import review
 from .base import ScopedModelView
 from .permissions import SCREENS
 
@@ -94,7 +94,7 @@ class HolidayYearView(ScopedModelView):
 
     @staticmethod
     def _reschedule(year: int) -> None:
-        moved = archive.reschedule_reviews(current_user)
+        moved = review.reschedule_reviews(current_user)
         flash(
             f"{year}年的工作日现依据：{workdays.source_of(year)}。"
             f"已重新计算待审核档案的审核期限：{moved} 份有变化。",

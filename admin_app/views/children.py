@@ -25,7 +25,7 @@ from ..documents.constants import (
     VILLAGE,
 )
 from ..services import audit
-from ..services.children import archive, archive_history, attachments, roster
+from ..services.children import archive, archive_history, attachments, review, roster
 from .base import ScopedModelView
 from .children_list import (
     AGE_BANDS,
@@ -383,13 +383,13 @@ class ChildView(ScopedModelView):
             flash("只有乡镇（街道）儿童督导员可以审核档案。", "danger")
         elif request.form.get("action") == "return":
             try:
-                archive.return_for_changes(child, current_user, request.form.get("comment", ""))
+                review.return_for_changes(child, current_user, request.form.get("comment", ""))
                 flash("已退回村（居）儿童主任修改。", "success")
             except DomainError as exc:
                 flash(exc.message, "danger")
         else:
             try:
-                archive.review(child, current_user, request.form.get("note", ""))
+                review.review(child, current_user, request.form.get("note", ""))
                 flash("已审核。", "success")
             except DomainError as exc:
                 flash(exc.message, "danger")

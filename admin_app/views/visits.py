@@ -20,6 +20,7 @@ from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
 from ..services import audit, visits
 from ..services.children import attachments
+from ..services.visits import book as visit_book
 from .base import SecureBaseView
 from .fields import DateInputField
 from .permissions import SCREENS
@@ -157,7 +158,7 @@ class VisitView(SecureBaseView):
 
     def _page(self, child, **forms):
         visit_form, plan_form, year_form = self._forms(child, **forms)
-        overview = visits.overview(child)
+        overview = visit_book.overview(child)
         return self.render(
             "admin/visits.html",
             child=child,

@@ -13,12 +13,16 @@ from mongoengine.errors import ValidationError
 from ...core import clock, dates, periods
 from ...documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
 from ...documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
-from ...documents.visit import VISIT_KINDS
 from .. import audit
 from ..children import archive_history, attachments, roster
-from .book import visit_dates
+from .book import (
+    KIND_LABELS,
+    _collection,
+    _push_plans,
+    book_of,
+    visit_dates,
+)
 
-KIND_LABELS = dict(VISIT_KINDS)
 RISK_LABELS = dict(RISK_LEVELS)
 FREQUENCY_LABELS = {k: label for k, label, _ in VISIT_FREQUENCIES}
 FINDINGS = (
@@ -47,15 +51,6 @@ TEXT_LABELS = {
 MATCH_DAYS = 7  # a visit fulfils a planned visit due up to this many days after it
 
 
-def book_of(child) -> VisitBook | None:
-    """The child's visit book (one read by _id), or None before the first plan or visit."""
-    return VisitBook.objects(pk=str(child.pk)).first()
-
-
-def _collection():
-    return VisitBook._get_collection()
-
-
 def _require_active(child, what: str) -> None:
     if child.status != "active":
         raise DomainError(f"该档案已不在册，不能再{what}。")
@@ -70,19 +65,6 @@ def _refresh(child, user, action: str, changes: dict, note: str = "") -> None:
         date.fromisoformat(dates["last_visit"]) if dates["last_visit"] else None,
     )
     archive_history.add_history(child, user, action, changes, note)
-
-
-def _push_plans(child, entries: list[PlannedVisit]) -> None:
-    for entry in entries:
-        entry.validate()
-    _collection().update_one(
-        {"_id": str(child.pk)},
-        {
-            "$push": {"plan": {"$each": [e.to_mongo().to_dict() for e in entries]}},
-            "$set": {"place_path": list(child.place_path)},
-        },
-        upsert=True,
-    )
 
 
 # ---- the plan (5.1) ----
@@ -310,12 +292,6 @@ def _mark_done(child, visit: VisitRecord) -> date | None:
 MAX_VISIT_PHOTOS = 10
 
 
-def visit_exists(child_id: str, visit_id: str) -> bool:
-    """Whether the child's visit book holds a visit with this id (one read by _id)."""
-    book = VisitBook._get_collection().find_one({"_id": str(child_id)}, {"visits.id": 1})
-    return any(v.get("id") == visit_id for v in (book or {}).get("visits") or [])
-
-
 def record_visit(
     child,
     data: dict,
@@ -395,34 +371,3 @@ def record_visit(
         detail=f"登记走访：{visit.date.isoformat()} {KIND_LABELS[visit.kind]}",
     )
     return visit
-
-
-# ---- reading, for the page ----
-def overview(child) -> dict:
-    """The plan (by due date, with a status) and the visits (newest first)."""
-    today = clock.today()
-    book = book_of(child)
-    plan, visits = (list(book.plan), list(book.visits)) if book else ([], [])
-    by_id = {v.id: v for v in visits}
-    rows = []
-    for p in sorted(plan, key=lambda p: p.due):
-        done = by_id.get(p.done_by) if p.done_by else None
-        if p.done_by:
-            status, css = (
-                (f"已完成（{dates.cn_date(done.date)}走访）" if done else "已完成"),
-                "wbz-ok",
-            )
-        elif p.due < today:
-            status, css = "已逾期", "wbz-bad"
-        else:
-            status, css = "待走访", ""
-        rows.append({"plan": p, "kind": KIND_LABELS.get(p.kind, ""), "status": status, "css": css})
-    visits.sort(key=lambda v: (v.date, v.recorded_at), reverse=True)
-    open_dates = [p.due for p in plan if not p.done_by]
-    return {
-        "plan": rows,
-        "visits": visits,
-        "open_count": len(open_dates),
-        "next_visit": min(open_dates, default=None),
-        "last_visit": visits[0].date if visits else None,
-    }
