@@ -10,6 +10,7 @@
   var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   var esc = function (s) { return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); };
   var db, state = null, known = null, reg = null, sending = false, keepDays = 7;
+  var stopped = false, timer = null;  // stopped: logging out, the phone's store is being cleared
   var MAX_PHOTOS = 10, PHOTO_EDGE = 1600;
 
   function today() {  // the phone's date in Beijing time
@@ -166,7 +167,7 @@
     return waiting;
   }
   async function flush() {
-    if (sending || !navigator.onLine) return;
+    if (stopped || sending || !navigator.onLine) return;
     sending = true;
     var sent = 0, changed = 0;
     try {
@@ -206,10 +207,13 @@
         } else { break; }  // the server is busy or down: try again later
         await db.put("queue", q);
       }
+    } catch (e) {
+      if (!stopped) flash("发送中断，稍后将自动重试。", "warn");  // nothing is lost: it stays queued
     } finally {
       sending = false;
-      await renderQueue();
+      if (!stopped) await renderQueue();
     }
+    if (stopped) return;
     if (sent) flash("已发送 " + sent + " 条记录。", "ok");
     if (sent || changed) { await fetchRegister(); await renderQueue(); }  // the list as it is now
   }
@@ -392,7 +396,10 @@
   async function onLogout(ev) {
     var waiting = (await db.getAll("queue")).filter(function (q) { return q.status !== "sent"; }).length;
     if (!navigator.onLine) { ev.preventDefault(); alert("没有信号，暂时无法退出登录。"); return; }
-    if (waiting && !confirm("还有 " + waiting + " 条走访未发送，退出后将从手机上删除。确定退出？")) { ev.preventDefault(); }
+    if (waiting && !confirm("还有 " + waiting + " 条走访未发送，退出后将从手机上删除。确定退出？")) { ev.preventDefault(); return; }
+    stopped = true;  // the answer clears the phone's store: let go of it first
+    clearInterval(timer);
+    db.close();
   }
   function showNet() {
     var on = navigator.onLine, el = $("net");
@@ -427,7 +434,7 @@
     window.addEventListener("hashchange", route);
     window.addEventListener("online", function () { showNet(); flush(); });
     window.addEventListener("offline", showNet);
-    setInterval(flush, 30000);
+    timer = setInterval(flush, 30000);
     if (navigator.onLine && (await loadState()) === true) {
       if (!reg || reg.user !== state.user) { reg = null; await fetchRegister(); }
       await flush();
