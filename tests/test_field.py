@@ -395,3 +395,20 @@ def test_a_bad_photo_refuses_the_visit_and_names_the_photo(app, director):
     assert r.status_code == 422 and r.get_json()["field"] == "photos"
     assert "家访.png" in r.get_json()["error"]
     assert visits_of(child) == [] and FieldReceipt.objects.count() == 0
+
+
+def test_the_visit_page_says_a_visit_came_from_a_phone_and_where_only_to_whom_may(app, director):
+    child = make_child()
+    c = login_as(app, director)
+    made = clock.now() - timedelta(hours=3)
+    assert (
+        send(c, payload(child, lat=36.5, lng=106.25, made_at=made.isoformat())).status_code == 200
+    )
+    page = c.get(f"/visits/?child={child.pk}").get_data(as_text=True)
+    from admin_app.core import dates
+
+    assert f"手机离线登记于 {dates.cn_datetime(made)}" in page
+    assert "位置：36.50000,106.25000" in page
+    county = make_user("xq_county", "county", "640104000000")
+    page = login_as(app, county).get(f"/visits/?child={child.pk}").get_data(as_text=True)
+    assert "位置：已记录" in page and "36.50000" not in page

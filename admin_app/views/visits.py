@@ -13,7 +13,7 @@ from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..core import clock, dates
+from ..core import clock, dates, privacy
 from ..documents import Child, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
@@ -173,6 +173,7 @@ class VisitView(SecureBaseView):
             findings=visits.FINDINGS,
             frequency=visits.FREQUENCY_LABELS.get(child.visit_frequency, ""),
             can_record=self.can_record() and child.status == "active",
+            sees_location=privacy.sees_identity(current_user),  # where a family lives
             visit_form=visit_form,
             plan_form=plan_form,
             year_form=year_form,
