@@ -407,7 +407,7 @@ def test_the_visit_page_says_a_visit_came_from_a_phone_and_where_only_to_whom_ma
     page = c.get(f"/visits/?child={child.pk}").get_data(as_text=True)
     from admin_app.core import dates
 
-    assert f"手机离线登记于 {dates.cn_datetime(made)}" in page
+    assert f"在手机上登记于 {dates.cn_datetime(made)}" in page
     assert "位置：36.50000,106.25000" in page
     county = make_user("xq_county", "county", "640104000000")
     page = login_as(app, county).get(f"/visits/?child={child.pk}").get_data(as_text=True)
