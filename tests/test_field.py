@@ -194,7 +194,10 @@ def test_a_child_outside_the_place_is_never_reached(app, director):
     other = make_child("外村儿童", TONGXI)
     r = send(login_as(app, director), payload(other))
     assert r.status_code == 409 and "管辖范围" in r.get_json()["error"]
+    assert "外村儿童" not in r.get_data(as_text=True)
     assert visits_of(other) == []
+    (denied,) = AuditEntry.objects(action="denied")
+    assert denied.actor == "cl_director" and str(other.pk) in denied.detail
 
 
 def test_another_accounts_record_id_is_refused(app, director):

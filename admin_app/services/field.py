@@ -24,9 +24,18 @@ from ..core import clock, dates
 from ..documents import Child, DomainError
 from ..documents.base import get_scoped
 from ..documents.case import HelpRequest, MandatoryReport
-from ..documents.constants import CATEGORIES, FIELD_TODOS, GENDERS, RISK_LEVELS, TODOS, VILLAGE
+from ..documents.constants import (
+    CATEGORIES,
+    FIELD_TODOS,
+    GENDERS,
+    PROVINCE_CODE,
+    RISK_LEVELS,
+    TODOS,
+    VILLAGE,
+)
 from ..documents.field import FieldReceipt
 from ..documents.place import Place
+from . import audit
 from .cases import village
 from .children import roster
 from .figures import todos
@@ -212,7 +221,11 @@ def receive_visit(user, payload: dict, photos) -> dict:
     earlier = _earlier(client_id, user, lambda r: visit_exists(r.child, client_id))
     if earlier is not None:
         return earlier
-    child, _elsewhere = get_scoped(Child, payload.get("child"), user)
+    child, elsewhere = get_scoped(Child, payload.get("child"), user)
+    if elsewhere:  # an archive outside the user's place, asked for by id: noted, not shown
+        audit.record(
+            "denied", None, detail=f"children:{payload.get('child')}", place_path=[PROVINCE_CODE]
+        )
     _check(child, user, payload)
     try:
         data = _values(payload)

@@ -13,7 +13,7 @@ from ...core import clock, dates
 from ...documents import Child, DomainError
 from ...documents.base import get_scoped
 from ...documents.case import ChildInfo, HelpRequest, MandatoryReport
-from ...documents.constants import GENDERS
+from ...documents.constants import GENDERS, PROVINCE_CODE
 from .. import audit
 from . import open_case
 
@@ -44,7 +44,11 @@ def _text(data: dict) -> dict:
 def _child_info(user, data: dict) -> tuple[ChildInfo, str | None]:
     """The child as the form records it, and the village of a registered child."""
     if data.get("child"):
-        child, _elsewhere = get_scoped(Child, data["child"], user)
+        child, elsewhere = get_scoped(Child, data["child"], user)
+        if elsewhere:  # noted, not shown (as the archive screens do)
+            audit.record(
+                "denied", None, detail=f"children:{data['child']}", place_path=[PROVINCE_CODE]
+            )
         if child is None:
             raise DomainError("该儿童档案不在您的管辖范围内（可能已迁出）。", "child")
         age = clock.age_on(child.birth_date, clock.today()) if child.birth_date else None
