@@ -52,10 +52,24 @@ def pytest_configure(config):
         instant = (local if local.tzinfo else local.replace(tzinfo=TZ)).astimezone(UTC)
     else:
         instant = datetime.now(UTC).replace(microsecond=0)
+        if _to_midnight(instant) < DAY_ROOM:  # started just before midnight: start earlier
+            instant -= DAY_ROOM
     config._wbz_instant = instant
     config._wbz_started = time.monotonic()
     config._wbz_travel = time_machine.travel(instant, tick=True)
     config._wbz_traveller = config._wbz_travel.start()
+
+
+# The suite stays on its first Beijing date: data built at collection (parametrize) from
+# "today" must still be today when the test runs. The clock runs from the instant as the
+# suite runs, but stops short of midnight (a run started at 23:57 once failed at 00:05).
+DAY_ROOM = timedelta(minutes=20)
+
+
+def _to_midnight(instant: datetime) -> timedelta:
+    local = instant.astimezone(TZ)
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), TZ)
+    return midnight - local
 
 
 def pytest_unconfigure(config):
@@ -77,10 +91,17 @@ def time_travel(request):
     Festival) moves it with `time_travel.move_to(...)`."""
     config = request.config
     traveller = config._wbz_traveller
-    traveller.move_to(
-        config._wbz_instant + timedelta(seconds=time.monotonic() - config._wbz_started)
-    )
+    traveller.move_to(suite_now(config))
     return traveller
+
+
+def suite_now(config) -> datetime:
+    """The suite's clock for the next test: its instant plus the time the suite has run,
+    never past the instant's Beijing date."""
+    instant = config._wbz_instant
+    elapsed = timedelta(seconds=time.monotonic() - config._wbz_started)
+    room = max(timedelta(0), _to_midnight(instant) - timedelta(minutes=2))
+    return instant + min(elapsed, room)
 
 
 def free_port() -> int:

@@ -453,3 +453,20 @@ def test_csv_export_of_the_audit_log_is_in_beijing_time(app, users, time_travel)
     rows = list(csv.reader(io.StringIO(body)))
     times = [r[0] for r in rows[1:]]
     assert times and all(t.startswith("2031年6月30日 23:5") for t in times)
+
+
+def test_the_suites_clock_never_leaves_its_first_beijing_date():
+    """A run started at 23:57 once built "tomorrow" at collection and found it was today by
+    the time the test ran (00:05). The suite's clock now stops short of midnight."""
+    import time
+    from types import SimpleNamespace
+
+    from tests.conftest import suite_now
+
+    instant = when.beijing("2027-12-31 23:50")
+    config = SimpleNamespace(_wbz_instant=instant, _wbz_started=time.monotonic() - 3600)
+    now = suite_now(config)
+    assert clock.to_local(now).date() == clock.to_local(instant).date()
+    assert now > instant  # it still runs, up to the margin
+    early = SimpleNamespace(_wbz_instant=instant, _wbz_started=time.monotonic() - 60)
+    assert suite_now(early) - instant < timedelta(minutes=2)
