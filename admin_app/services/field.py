@@ -71,19 +71,16 @@ def villages_of(user) -> list[dict]:
 
 
 def register(user, village: str) -> dict:
-    """The village's children as the phone keeps them, newest data first; a village outside
-    the user's place gives a DomainError."""
+    """The village's children in the register as the phone keeps them, the soonest planned
+    visit first (none planned: last); a village outside the user's place gives a
+    DomainError."""
     if not village or not roster.inside(village, user.place):
         raise DomainError("只能下载您管辖范围内的村（居）名单。", "village")
     info = Place.info(village) or {}
     if info.get("level") != VILLAGE:
         raise DomainError("请选择一个村（居）。", "village")
     today = clock.today()
-    rows = [
-        r
-        for r in roster.rows_for(user, area=village)
-        if r.get("status") == "active" and r.get("review") != "rejected"
-    ]
+    rows = [r for r in roster.rows_for(user, area=village) if r.get("status") == "active"]
     rows.sort(key=lambda r: (r.get("next_visit") or "9999", r["name"]))
     cut = len(rows) > MAX_CHILDREN
     rows = rows[:MAX_CHILDREN]
