@@ -18,8 +18,9 @@ from werkzeug.serving import make_server
 from admin_app.documents import Child, User, VisitBook
 from admin_app.documents.attachment import Attachment
 from admin_app.services.children import roster
+from tests.browser import log_in
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
-from tests.factories import PASSWORD, actor, make_child, make_user
+from tests.factories import actor, make_child, make_user
 from tests.places import CHUNLIN
 from tests.test_browser import pytestmark  # noqa: F401 - skipped where Chromium is missing
 
@@ -95,14 +96,6 @@ def new_page(context, problems):
         "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None
     )
     return page
-
-
-def log_in(page, username):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#todos")).to_be_visible()
 
 
 def open_field(page):

@@ -41,7 +41,6 @@ SHELL_FILES = (
     "field/icon-192.png",
     "field/icon-512.png",
 )
-MAX_PHOTOS_BYTES = 10 * 1024 * 1024
 
 
 @cache
