@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_records  # noqa: E402
 from bson import ObjectId  # noqa: E402
-from pymongo import MongoClient  # noqa: E402
+from pymongo import MongoClient, monitoring  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from admin_app.core import clock  # noqa: E402
@@ -676,6 +676,101 @@ def make_user(username, role, place):
     return user
 
 
+def measure_import(app, db, client, township: str, n: int) -> dict:
+    """Upload an n-row 台账 of new children for the township's largest village through the
+    import screen (preview), then import it as the page's script does, chunk by chunk."""
+    import io
+
+    from openpyxl import Workbook
+
+    from admin_app.services.children.child_import import TEMPLATE_HEADERS
+
+    villages = Counter(
+        d["place_path"][4]
+        for d in db["children"].find({"place_path": township}, {"place_path": 1}).limit(2000)
+    )
+    village = villages.most_common(1)[0][0]
+    region = township[:6]
+    rng = random.Random(7)
+    numbers: list[str] = []
+    while len(numbers) < n:
+        born = date(2010, 1, 1) + timedelta(days=rng.randrange(365 * 7))
+        body = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        numbers.append(body + ric.calc_check_digit(body + "0"))
+        numbers = list(dict.fromkeys(numbers))
+    taken = {d["_id"] for d in db["child_id_numbers"].find({"_id": {"$in": numbers}})}
+    numbers = [x for x in numbers if x not in taken]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(TEMPLATE_HEADERS))
+    for i, number in enumerate(numbers):
+        row = {"姓名": f"导入{i}", "身份证号码": number, "村（居）代码": village}
+        ws.append([row.get(h, "") for h in TEMPLATE_HEADERS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    started = time.perf_counter()
+    page = client.post(
+        "/child_import/",
+        data={"file": (io.BytesIO(buf.getvalue()), "台账.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    previewed = time.perf_counter()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    requests, body = 0, {}
+    while not body.get("done"):
+        requests += 1
+        body = client.post(
+            "/child_import/confirm/", data={"token": token, "mode": "all", "chunk": "1"}
+        ).get_json()
+        if "error" in body:
+            raise RuntimeError(body["error"])
+    done = time.perf_counter()
+    return {
+        "preview": previewed - started,
+        "import": done - previewed,
+        "requests": requests,
+        "saved": body.get("saved", 0),
+    }
+
+
+class _Commands(monitoring.CommandListener):
+    """The database commands sent while `on` (registered before any client is made)."""
+
+    def __init__(self):
+        self.on, self.started_at, self.out = False, {}, []
+
+    def started(self, event):
+        if self.on:
+            body = event.command
+            what = {k: body[k] for k in ("filter", "pipeline") if k in body}
+            target = f"{body.get(event.command_name)} {str(what)[:110]}"
+            self.started_at[event.request_id] = (event.command_name, target)
+
+    def succeeded(self, event):
+        if event.request_id in self.started_at:
+            name, target = self.started_at.pop(event.request_id)
+            self.out.append((name, target, event.duration_micros / 1000))
+
+    def failed(self, event):
+        self.started_at.pop(event.request_id, None)
+
+
+COMMANDS = _Commands()
+monitoring.register(COMMANDS)
+
+
+def commands_of(fn) -> list[tuple[str, str, float]]:
+    """The database commands `fn` sends, after a warm-up call: (command, target, ms)."""
+    fn()
+    COMMANDS.out = []
+    COMMANDS.on = True
+    try:
+        fn()
+    finally:
+        COMMANDS.on = False
+    return COMMANDS.out
+
+
 def timed(fn, reps: int, budget_s: float = 40.0, minimum: int = 3):
     """Run fn reps times after one warm-up run, or fewer (never under `minimum`) when
     reps runs would take over budget_s; returns (times ms, note)."""
@@ -781,6 +876,7 @@ def main() -> int:
     ap.add_argument("--audit", type=int, default=3000000, help="audit log entries")
     ap.add_argument("--cases", type=int, default=50000, help="cases, each with 附件5/6/7")
     ap.add_argument("--records", type=int, default=30000, help="work records (宣传培训)")
+    ap.add_argument("--import-rows", type=int, default=5000, help="rows of the timed 台账 import")
     ap.add_argument(
         "--scale", type=float, default=1.0, help="multiply every size (0.05 for a quick run)"
     )
@@ -956,12 +1052,32 @@ def main() -> int:
             return run
 
         def todo_cold(role):
-            """The first to-do count of the day: every township's figures recomputed."""
+            """The first to-do count of a new day: the clock moved a day on (figures
+            stored on an earlier day serve it, services/figures/summaries.py)."""
+            import time_machine
+
             user = users[role]
+            days = iter(range(1, 10**6))
 
             def run():
-                db["roster_summaries"].delete_many({})
+                later = clock.now() + timedelta(days=next(days) % 90 + 1)
+                with time_machine.travel(later, tick=False), app.app_context():
+                    return todos.counts(user)
+
+            return run
+
+        def todo_changed(role):
+            """The to-do count just after a save in the county's largest township (the
+            station user's), before the keeper thread computed its figures (the reader
+            computes that township)."""
+            from admin_app.services.children import roster
+
+            user = users[role]
+            largest = scope_townships["station"][0]
+
+            def run():
                 with app.app_context():
+                    roster._touch([largest])
                     return todos.counts(user)
 
             return run
@@ -1097,14 +1213,20 @@ def main() -> int:
                 "todos.counts() first of the day",
                 "county",
                 todo_cold("county"),
-                roster_floor("county"),
+                summary_floor("county"),
             ),
             ("todos.counts() cached", "county", todo("county"), summary_floor("county")),
+            (
+                "todos.counts() after a save, keeper not yet",
+                "county",
+                todo_changed("county"),
+                summary_floor("county"),
+            ),
             (
                 "todos.counts() first of the day",
                 "province",
                 todo_cold("province"),
-                roster_floor("province"),
+                summary_floor("province"),
             ),
             ("todos.counts() cached", "province", todo("province"), summary_floor("province")),
             ("landing page / (figures)", "station", page("station", "/"), roster_floor("station")),
@@ -1227,6 +1349,8 @@ def main() -> int:
                 naive.append((label, role, times))
                 print(f"  {label:<46} {role:<9} {statistics.median(times):9.1f}", flush=True)
 
+        imported = measure_import(app, db, clients["station"], township, args.import_rows)
+
         print()
         print("== results ==")
         print(
@@ -1252,12 +1376,22 @@ def main() -> int:
         for label, role, msg in failures:
             print(f"{label:<38}|{role:<9}| FAILED: {msg}")
         print()
+        print(
+            f"import of a {args.import_rows}-row 台账 into the station's township (station user): "
+            f"preview {imported['preview']:.1f} s, import {imported['import']:.1f} s in "
+            f"{imported['requests']} requests, {imported['saved']} saved"
+        )
+        print()
         print(f"naive scans on the children collection ({args.naive_reps} repetitions each):")
         print(f"{'query':<46}|{'scope':<9}|{'median ms':>10}|{'max ms':>9}")
         for label, role, times in naive:
             print(f"{label:<46}|{role:<9}|{statistics.median(times):>10.1f}|{max(times):>9.1f}")
 
         if not args.no_profile:
+            print()
+            print("== the database commands of one province landing page (server time) ==")
+            for name, target, took in commands_of(page("province", "/")):
+                print(f"  {took:8.1f} ms  {name} {target}")
             print()
             print("== profiles (one request each, cumulative time, top 18) ==")
             for label, fn in (

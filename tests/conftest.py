@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -227,8 +228,14 @@ class _Touched(monitoring.CommandListener):
         self.names: set[str] = set()
         self.fresh = True  # nothing known yet: empty everything once
         self.writes = 0  # write commands sent so far (a test may count its own)
+        self.finds: Counter = Counter()  # find commands sent so far, by collection
+        self.recording: list | None = None  # a test's list to receive the commands sent
 
     def started(self, event):
+        if self.recording is not None:
+            self.recording.append((event.command_name, dict(event.command)))
+        if event.command_name == "find":
+            self.finds[event.command.get("find")] += 1
         if event.command_name in self.WRITES:
             self.writes += 1
             name = event.command.get(event.command_name)

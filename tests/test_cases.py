@@ -202,11 +202,11 @@ def test_late_referral_feedback_is_a_reminder(app, users):
     u = users["station"]
     case = walk(new_case(u), u, ("classified", {"klass": "help"}))
     r = _referral(u, case)
-    assert referrals.late(u) == []
+    assert list(referrals.late(u)) == []
     Referral.objects(pk=r.pk).update(set__feedback_due=clock.today() - timedelta(days=1))
     assert [x.pk for x in referrals.late(u)] == [r.pk]
     assert [x.pk for x in referrals.late(users["county"])] == [r.pk]
-    assert referrals.late(make_user("tg_station", "station", "640104200000")) == []
+    assert list(referrals.late(make_user("tg_station", "station", "640104200000"))) == []
 
 
 def test_conference_is_recorded(app, users):
@@ -348,6 +348,30 @@ def test_serious_cases_and_late_referrals_top_the_todos(app, users):
     r = _referral(u, case)
     Referral.objects(pk=r.pk).update(set__feedback_due=clock.today() - timedelta(days=2))
     assert "转介反馈已逾期：小明 → 兴庆区心理服务中心" in text(login_as(app, u).get("/"))
+
+
+def test_the_landing_pages_case_reminders_show_the_most_urgent_and_how_many(
+    app, users, monkeypatch
+):
+    """Issue 13: every list bounded by its page. The landing page lists the first SHOWN
+    of each reminder, most urgent first, and says how many there are in all."""
+    from admin_app.services.figures import todos
+
+    monkeypatch.setattr(todos, "SHOWN", 2)
+    u = users["station"]
+    serious = [
+        new_case(u, serious=True, reported_at=clock.now() - timedelta(hours=h)) for h in (1, 40, 5)
+    ]
+    reports = [new_case(u, reported_at=clock.now() - timedelta(hours=h)) for h in (3, 1, 2)]
+    home = text(login_as(app, u).get("/"))
+    # the two whose first visit falls due first (reported earliest), the third left out
+    assert serious[1].number in home and serious[2].number in home
+    assert serious[0].number not in home
+    assert "以上为期限最早的 2 件，待首次家访的严重个案共 3 件。" in home
+    assert reports[1].number in home and reports[2].number in home  # the newest two
+    assert reports[0].number not in home
+    assert "以上为最新的 2 件，待受理的报告共 3 件" in home
+    assert "late-referrals-more" not in home  # none late: nothing to say
 
 
 def test_word_downloads_are_scoped_logged_and_anonymous_for_others(app, users):

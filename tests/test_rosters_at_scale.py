@@ -4,6 +4,7 @@ city or the province listing one area at a time, and roster writes that are neve
 when several clerks save at once."""
 
 import html
+import json
 import re
 import threading
 from datetime import date, timedelta
@@ -118,10 +119,8 @@ def test_county_figures_follow_every_change(app, users):
     first = make_child(CHUNLIN, "甲", risk_level="high")
     assert summaries.for_user(county)["active"] == 1
     assert summaries.for_user(county)["risk"] == {"high": 1}
-    # The second read comes from the cache: prove it by planting a figure there.
-    RosterSummary._get_collection().update_one(
-        {"_id": ZHANGZHENG}, {"$set": {"summary.active": 999}}
-    )
+    # The second read comes from the stored figures: prove it by planting one there.
+    plant(ZHANGZHENG, active=999)
     assert summaries.for_user(county)["active"] == 999
     # Any roster change makes the township's figures be computed again.
     roster.put(first)
@@ -135,35 +134,80 @@ def test_county_figures_follow_every_change(app, users):
     assert summaries.by_township(county)[TONGGUI]["active"] == 0
 
 
-def test_cached_figures_are_computed_again_the_next_day(app, users):
+def plant(township, **values):
+    """Change a township's stored figures in place (to tell them from computed ones)."""
+    coll = RosterSummary._get_collection()
+    doc = coll.find_one({"_id": township})
+    figures = json.loads(doc["figures"])
+    figures.update(values)
+    coll.update_one({"_id": township}, {"$set": {"figures": json.dumps(figures)}})
+
+
+def test_stored_figures_serve_the_following_days_without_computing(app, users, time_travel):
+    """Issue 13: the to-dos move with the date, and figures were computed per day, so the
+    first county or province page of each day read every roster (province 4.2 s). The
+    stored figures count dated to-dos per date: a new day reads them as they are."""
     make_child(CHUNLIN, "甲")
     roster.set_visit_dates(Child.objects.get(), clock.today() + timedelta(days=3), None)
     assert todos.counts(users["county"])["visit_soon"] == 1
-    # Yesterday's figures: stale whatever they say.
-    RosterSummary._get_collection().update_one(
-        {"_id": ZHANGZHENG},
-        {
-            "$set": {
-                "day": (clock.today() - timedelta(days=1)).isoformat(),
-                "summary.todos.visit_soon": 7,
-            }
-        },
-    )
-    assert todos.counts(users["county"])["visit_soon"] == 1
-    # A day other than today is computed from the rows, never from the cache.
+    plant(ZHANGZHENG, active=5)  # proves the later reads come from the stored document
+    time_travel.shift(timedelta(days=3))
+    got = summaries.for_user(users["county"])
+    assert got["active"] == 5 and got["todos"]["visit_soon"] == 1
+    time_travel.shift(timedelta(days=1))  # the visit date has passed: now overdue
+    got = summaries.for_user(users["county"])
+    assert got["active"] == 5
+    assert got["todos"]["visit_soon"] == 0 and got["todos"]["visit_overdue"] == 1
+    # Beyond the days they serve, they are computed again from the rows.
+    time_travel.shift(timedelta(days=summaries.VALID_DAYS))
+    got = summaries.for_user(users["county"])
+    assert got["active"] == 1 and got["todos"]["visit_overdue"] == 1
+    # A day other than today is computed from the rows, never from the stored figures.
     far = clock.today() + timedelta(days=30)
     assert todos.counts(users["county"], far)["visit_overdue"] == 1
     assert todos.counts(users["county"], far)["visit_soon"] == 0
+
+
+def test_stored_figures_equal_the_rows_on_every_day_they_serve(app, users):
+    """Each dated to-do at the edges of its window, counted from the stored figures on
+    every day they serve, equals the rows counted directly on that day."""
+    today = clock.today()
+    rows = []
+    for offset in range(-3, summaries.HORIZON + 3, 1):
+        day = today + timedelta(days=offset)
+        rows.append(
+            {
+                "status": "active",
+                "review": "pending" if offset % 3 else "returned",
+                "review_due": day.isoformat(),
+                "next_visit": day.isoformat(),
+                "last_visit": (day - timedelta(days=31)).isoformat() if offset % 5 else None,
+                "risk": "high" if offset % 2 else "low",
+                "frequency": ("weekly", "monthly", "quarterly")[offset % 3],
+                "birth": (day.replace(year=day.year - 18)).isoformat()
+                if not (day.month == 2 and day.day == 29)
+                else (day - timedelta(days=1)).replace(year=day.year - 18).isoformat(),
+                "categories": ["留守儿童"],
+            }
+        )
+    rows.append({"status": "moved", "next_visit": today.isoformat(), "birth": "2015-01-01"})
+    kept = summaries.stored(rows, today)
+    for shift in range(0, summaries.VALID_DAYS + 1):
+        day = today + timedelta(days=shift)
+        expected = {kind: len(todos.todo_rows(rows, kind, day)) for kind in todos.KINDS}
+        assert summaries.on(kept, day)["todos"] == expected, day
+        assert summaries.summarize(rows, day)["todos"] == expected
+    assert any(summaries.on(kept, today)["todos"].values())
 
 
 def test_refresh_computes_every_township(app, users):
     make_child(CHUNLIN, "甲")
     make_child(village_of(SANYING), "丙")
     assert summaries.refresh() >= 4
-    docs = {d["_id"]: d for d in RosterSummary._get_collection().find({})}
-    assert docs[ZHANGZHENG]["summary"]["active"] == 1
-    assert docs[SANYING]["summary"]["active"] == 1
-    assert docs[TONGGUI]["summary"]["active"] == 0
+    docs = {d["_id"]: json.loads(d["figures"]) for d in RosterSummary._get_collection().find({})}
+    assert docs[ZHANGZHENG]["active"] == 1
+    assert docs[SANYING]["active"] == 1
+    assert docs[TONGGUI]["active"] == 0
 
 
 # ---- a city or the province lists one area at a time ----
@@ -250,7 +294,7 @@ def test_warm_figures_command_and_rebuild_forget_the_cache(app, users):
     make_child(CHUNLIN, "甲")
     r = app.test_cli_runner().invoke(args=["warm-figures"])
     assert r.exit_code == 0 and "个乡镇（街道）的今日统计" in r.output
-    assert RosterSummary.objects.get(pk=ZHANGZHENG).summary["active"] == 1
+    assert json.loads(RosterSummary.objects.get(pk=ZHANGZHENG).figures)["active"] == 1
     Child.objects.delete()  # the archives are gone; a rebuild must not keep old figures
     app.test_cli_runner().invoke(args=["rebuild-rosters"])
     assert summaries.for_user(users["county"])["active"] == 0
@@ -318,10 +362,21 @@ def test_the_warmer_thread_computes_every_township_once_started(app):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             doc = RosterSummary._get_collection().find_one({"_id": ZHANGZHENG}) or {}
-            if doc.get("summary"):
+            if doc.get("figures"):
                 break
             time.sleep(0.05)
-        assert doc["summary"]["active"] == 1 and doc["day"] == clock.today().isoformat()
+        figures = json.loads(doc["figures"])
+        assert figures["active"] == 1 and figures["day"] == clock.today().isoformat()
+        # After a roster write the keeper computes the township again, before any read.
+        make_child(CHUNLIN, "乙")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            doc = RosterSummary._get_collection().find_one({"_id": ZHANGZHENG})
+            if doc.get("computed") == doc["stamp"]:
+                break
+            time.sleep(0.05)
+        assert doc["computed"] == doc["stamp"]
+        assert json.loads(doc["figures"])["active"] == 2
     finally:
         summaries.stop_warmer()
     assert not thread.is_alive()

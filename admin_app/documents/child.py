@@ -275,17 +275,16 @@ class Roster(Document):
 
 
 class RosterSummary(Document):
-    """A township's figures for one day, cached: `stamp` counts the roster's changes,
-    `computed` is the stamp the figures were computed at (admin_app/services/figures/summaries.py)."""
+    """A township's figures: `stamp` counts the roster's changes, `computed` is the stamp
+    the figures were computed at (admin_app/services/figures/summaries.py)."""
 
     id = StringField(primary_key=True)  # township key
     stamp = IntField(default=0)
     token = StringField()  # random, new at every roster change (roster.py's row cache)
     computed = IntField()
-    day = StringField()
-    summary = DictField()
+    figures = StringField()  # JSON (summaries.stored): FerretDB decodes nested maps slowly
 
-    meta = {"collection": "roster_summaries"}
+    meta = {"collection": "roster_summaries", "strict": False}  # 2026-11 docs had day, summary
 
 
 class TransferTrace(ScopedDocument):

@@ -36,7 +36,7 @@ from ..services.children.child_import.batch import BLOCK, keep_rows, rows_at, sa
 from .base import SecureBaseView
 from .permissions import SCREENS
 
-CHUNK_ROWS = 200  # rows per request of the page's script
+CHUNK_ROWS = 500  # rows per request of the page's script
 STEP_ROWS = BLOCK  # rows claimed at a time: one block of validated rows
 TIME_BUDGET = 15  # seconds a request may go on claiming
 PREVIEW_ROWS = 200

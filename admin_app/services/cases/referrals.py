@@ -85,13 +85,14 @@ def set_status(referral: Referral, status: str, user, note: str = "") -> Referra
     return referral
 
 
-def late(user, today=None) -> list[Referral]:
-    """Referrals inside the user's place whose feedback is overdue."""
+def late(user, today=None):
+    """Referrals inside the user's place whose feedback is overdue, the oldest due first
+    (a query: all three conditions and the order answered from an index, indexes.py)."""
     today = today or clock.today()
-    return list(
-        Referral.objects.in_scope(user).filter(
-            status__in=OPEN_REFERRAL_STATUSES, feedback_due__lt=today
-        )  # all three conditions answered by the server (indexes.py: declared fields)
+    return (
+        Referral.objects.in_scope(user)
+        .filter(status__in=OPEN_REFERRAL_STATUSES, feedback_due__lt=today)
+        .order_by("feedback_due")
     )
 
 

@@ -189,10 +189,10 @@ def insert_many(items, user, note: str = "") -> tuple[list[Child], list[tuple[in
     try:  # the archives are saved: what hangs off them must not lose the count
         audit.record_many([_creation_entry(c, user, note) for c in saved])
         add_history_many([(c, _changes({}, c)) for c in saved], user, "建档", note)
-        roster.put_many(saved)  # `flask rebuild-rosters` repairs the rows if this fails
         from ..visits import plan_new_many
 
-        plan_new_many(saved, user)
+        next_visits = plan_new_many(saved, user)
+        roster.put_many(saved, next_visits)  # `flask rebuild-rosters` repairs it if this fails
     except Exception:
         logging.getLogger(__name__).exception("archives saved; audit, history or roster failed")
     return saved, sorted(failed)

@@ -56,16 +56,20 @@ def _visit_text(next_visit: date | str | None, last_visit: date | str | None) ->
 
 
 def _touch(townships) -> None:
-    """Tell the cached township figures (admin_app/services/figures/summaries.py) that these rosters changed.
-    Called after the roster write, never before: a reader that saw the old stamp then
-    recomputes on its next read."""
+    """Tell the township figures (admin_app/services/figures/summaries.py) that these
+    rosters changed. Called after the roster write, never before: a reader that saw the
+    old stamp then recomputes on its next read."""
+    from ..figures import summaries
+
     coll = RosterSummary._get_collection()
-    for township in set(townships):
+    towns = set(townships)
+    for township in towns:
         coll.update_one(
             {"_id": township},
             {"$inc": {"stamp": 1}, "$set": {"token": uuid4().hex}},
             upsert=True,
         )
+    summaries.changed(towns)
 
 
 def put(child: Child) -> None:
@@ -76,12 +80,16 @@ def put(child: Child) -> None:
     _touch([child.township])
 
 
-def put_many(children) -> None:
-    """Write many rows with one update per township (imports: every update rewrites the
-    whole roster document, so one write per child would grow with the township)."""
+def put_many(children, next_visits: dict | None = None) -> None:
+    """Write the rows of many new archives, and their next visits ({child: date}), with one
+    update per township (imports: every update rewrites the whole roster document, so
+    one write per child would grow with the township)."""
     by_township: dict[str, dict] = {}
     for child in children:
-        by_township.setdefault(child.township, {})[f"rows.{child.pk}"] = _pack(row_of(child))
+        fields = by_township.setdefault(child.township, {})
+        fields[f"rows.{child.pk}"] = _pack(row_of(child))
+        if next_visits and child in next_visits:
+            fields[f"visits.{child.pk}"] = _visit_text(next_visits[child], None)
     coll = Roster._get_collection()
     for township, fields in by_township.items():
         coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
@@ -96,19 +104,6 @@ def set_visit_dates(child: Child, next_visit: date | None, last_visit: date | No
         upsert=True,
     )
     _touch([child.township])
-
-
-def set_visit_dates_many(next_visits: dict) -> None:
-    """The next visit of many new archives ({child: date}), one update per township."""
-    by_township: dict[str, dict] = {}
-    for child, next_visit in next_visits.items():
-        by_township.setdefault(child.township, {})[f"visits.{child.pk}"] = _visit_text(
-            next_visit, None
-        )
-    coll = Roster._get_collection()
-    for township, fields in by_township.items():
-        coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
-    _touch(by_township)
 
 
 def remove(child_id, township: str) -> None:

@@ -1,14 +1,21 @@
 """Each township's children figures (to-do counts, 在册 by category, risk, school and
-village), cached per day, so that a county, city or province reads one small document
-per township instead of every roster row.
+village), kept in one small document per township, so that a county, city or province
+reads one document per township instead of every roster row.
 
-A roster write bumps its township's `stamp` (roster._touch); figures computed at an
-older stamp, or on another day (the to-dos move with the date), are recomputed from the
-roster on the next read. A station or village user's own figures are always computed
-from the rows, and the same `summarize` serves both, so the cached sum and the list a
-figure links to agree.
+The stored figures do not depend on the day: a dated to-do (todos.WINDOWS) is kept as a
+count of rows per date, so today's count is a sum over those dates and a new day needs
+no new computation. Dates before the day of computing count together as "past"; dates
+beyond HORIZON days are left out, so figures serve for VALID_DAYS days.
+
+A roster write bumps its township's `stamp` (roster._touch) and tells this module
+(`changed`); the keeper thread of the process computes that township's figures again
+at once, so a reader finds them current. Figures computed at an older stamp, or out of
+their days, are computed again on the read that finds them. A station or village user's
+own figures are always computed from the rows, through the same functions, so the
+cached sum and the list a figure links to agree.
 """
 
+import json
 import threading
 import time
 from collections import Counter
@@ -20,20 +27,64 @@ from ...documents.constants import TOWNSHIP, VILLAGE
 from ..children import roster
 from . import todos
 
-NONE = "_none"  # the key counting rows without a value (FerretDB refuses an empty key)
+NONE = "_none"  # the key counting rows without a value
 COUNTERS = ("categories", "risk", "school", "village")
+PAST = "past"  # the dates before the day the figures were computed
+HORIZON = 200  # days ahead whose dates are kept
+VALID_DAYS = HORIZON - max(last for _, last in todos.WINDOWS.values())
 
 
-def summarize(rows: list[dict], today: date) -> dict:
+def _pack_dates(counter: Counter, day: date) -> dict[str, int]:
+    out: dict[str, int] = {}
+    horizon = day + timedelta(days=HORIZON)
+    for when, n in counter.items():
+        if when < day:
+            out[PAST] = out.get(PAST, 0) + n
+        elif when <= horizon:
+            out[when.isoformat()] = n
+    return out
+
+
+def stored(rows: list[dict], day: date) -> dict:
+    """The figures of these rows as kept, good from `day` for VALID_DAYS days."""
     active = [r for r in rows if r.get("status") == "active"]
+    dated = {kind: Counter() for kind in todos.WINDOWS}
+    for r in active:
+        for kind in todos.WINDOWS:
+            when = todos.due_date(r, kind)
+            if when is not None:
+                dated[kind][when] += 1
     return {
+        "day": day.isoformat(),
         "active": len(active),
-        "todos": {kind: len(todos.todo_rows(rows, kind, today)) for kind in todos.KINDS},
+        "states": {kind: sum(1 for r in active if test(r)) for kind, test in todos.STATES.items()},
+        "dates": {kind: _pack_dates(c, day) for kind, c in dated.items()},
         "categories": dict(Counter(c for r in active for c in r.get("categories") or [])),
         "risk": dict(Counter(r.get("risk") or NONE for r in active)),
         "school": dict(Counter(r.get("school") or NONE for r in active)),
         "village": dict(Counter(r.get("village") or NONE for r in active)),
     }
+
+
+def on(figures: dict, today: date) -> dict:
+    """Stored figures as of `today` (within their days): the to-dos counted."""
+    day = date.fromisoformat(figures["day"])
+    found = dict(figures["states"])
+    for kind, counts in figures["dates"].items():
+        n = 0
+        for when, k in counts.items():
+            d = day - timedelta(days=1) if when == PAST else date.fromisoformat(when)
+            if todos.in_window(kind, d, today):
+                n += k
+        found[kind] = n
+    out = {key: figures[key] for key in ("active", *COUNTERS)}
+    out["todos"] = {kind: found.get(kind, 0) for kind in todos.KINDS}
+    return out
+
+
+def summarize(rows: list[dict], today: date) -> dict:
+    """The figures of these rows on `today`."""
+    return on(stored(rows, today), today)
 
 
 def merge(summaries) -> dict:
@@ -47,24 +98,38 @@ def merge(summaries) -> dict:
     return {k: (dict(v) if isinstance(v, Counter) else v) for k, v in out.items()}
 
 
-def _cached(townships: list[str], today: date) -> dict[str, dict]:
+def _usable(doc: dict, today: date) -> dict | None:
+    """The doc's stored figures if they are of its current roster and serve `today`."""
+    packed = doc.get("figures")
+    if not packed or doc.get("computed") != doc.get("stamp", 0):
+        return None
+    figures = json.loads(packed)
+    day = date.fromisoformat(figures["day"])
+    return figures if day <= today <= day + timedelta(days=VALID_DAYS) else None
+
+
+def _cached(townships: list[str], today: date, docs: dict | None = None) -> dict[str, dict]:
     coll = RosterSummary._get_collection()
-    docs = roster.summary_docs(townships)
-    day = today.isoformat()
+    docs = roster.summary_docs(townships) if docs is None else docs
     out = {}
     for township in townships:
         doc = docs.get(township) or {}
-        stamp = doc.get("stamp", 0)
-        if doc.get("day") == day and doc.get("computed") == stamp and "summary" in doc:
-            out[township] = doc["summary"]
-            continue
-        summary = summarize(roster.township_rows(township, token=doc.get("token")), today)
-        coll.update_one(
-            {"_id": township},
-            {"$set": {"day": day, "computed": stamp, "summary": summary}},
-            upsert=True,
-        )
-        out[township] = summary
+        figures = _usable(doc, today)
+        if figures is None:
+            rows = roster.township_rows(township, token=doc.get("token"))
+            figures = stored(rows, today)
+            coll.update_one(
+                {"_id": township},
+                {
+                    "$set": {
+                        "computed": doc.get("stamp", 0),
+                        "figures": json.dumps(figures, ensure_ascii=False, separators=(",", ":")),
+                    },
+                    "$unset": {"summary": "", "day": ""},  # the per-day figures before 2026-12
+                },
+                upsert=True,
+            )
+        out[township] = on(figures, today)
     return out
 
 
@@ -86,17 +151,35 @@ def for_user(user, area: str | None = None, today: date | None = None) -> dict:
     return merge(by_township(user, area, today).values())
 
 
-def refresh(today: date | None = None) -> int:
-    """Compute every township's figures now (`flask warm-figures`, e.g. at 00:05 daily)."""
-    towns = [p["_id"] for p in Place._get_collection().find({"level": TOWNSHIP}, {"_id": 1})]
-    return len(_cached(towns, today or clock.today()))
+def refresh(today: date | None = None, townships=None) -> int:
+    """Make every township's figures (or these townships') current now; `flask
+    warm-figures` and the keeper thread. Returns how many townships it looked at."""
+    if townships is None:
+        coll = Place._get_collection()
+        townships = [p["_id"] for p in coll.find({"level": TOWNSHIP}, {"_id": 1})]
+    return len(_cached(list(townships), today or clock.today()))
 
 
-# ---- computed ahead: at start-up and every day at 00:05 (Ningxia time) ----
-_warmer_lock = threading.Lock()
-_warmer: threading.Thread | None = None
+# ---- the keeper: one thread per process computes figures ahead of the readers ----
+# At start-up and every day at 00:05 (Ningxia time) it makes every township's figures
+# current (figures serve VALID_DAYS days, so most are); after a roster write it computes
+# that township's figures again, a moment later, so no page waits for them.
+_keeper_lock = threading.Lock()
+_keeper: threading.Thread | None = None
 _stop = threading.Event()
+_wake = threading.Event()
+_pending: set[str] = set()
 WARM_AT = (0, 5)
+SETTLE_SECONDS = 0.5  # writes come in bursts (an import, a visit's archive and book)
+
+
+def changed(townships) -> None:
+    """These townships' rosters were written (roster._touch): compute their figures soon."""
+    if _keeper is None or not _keeper.is_alive():
+        return  # no keeper in this process (commands, tests): readers compute
+    with _keeper_lock:
+        _pending.update(townships)
+    _wake.set()
 
 
 def seconds_until_next_warm(now: datetime) -> float:
@@ -110,33 +193,45 @@ def seconds_until_next_warm(now: datetime) -> float:
     return (target - local).total_seconds()
 
 
-def _warm_loop(logger, stop: threading.Event) -> None:
+def _keep(logger, stop: threading.Event) -> None:
+    warm_due = True
     while not stop.is_set():
         try:
-            started = time.monotonic()
-            n = refresh()
-            logger.info("warm-figures: %d townships in %.1f s", n, time.monotonic() - started)
+            if warm_due:
+                started = time.monotonic()
+                n = refresh()
+                logger.info("warm-figures: %d townships in %.1f s", n, time.monotonic() - started)
+            else:
+                stop.wait(SETTLE_SECONDS)
+                with _keeper_lock:
+                    towns = sorted(_pending)
+                    _pending.clear()
+                if towns:
+                    refresh(townships=towns)
         except Exception:  # noqa: BLE001 - a failed run must not end the loop; pages compute
             logger.exception("warm-figures failed; pages compute their figures themselves")
-        stop.wait(seconds_until_next_warm(clock.now()))
+        warm_due = not _wake.wait(seconds_until_next_warm(clock.now()))
+        _wake.clear()
 
 
 def start_warmer(app) -> threading.Thread:
-    """Start (once per process) the thread that computes every township's figures, so the
-    first county or province page of the day does not wait for all the rosters."""
-    global _warmer
-    with _warmer_lock:
-        if _warmer is None or not _warmer.is_alive():
+    """Start (once per process) the keeper thread of the figures."""
+    global _keeper
+    with _keeper_lock:
+        if _keeper is None or not _keeper.is_alive():
             _stop.clear()
-            _warmer = threading.Thread(
-                target=_warm_loop, args=(app.logger, _stop), name="warm-figures", daemon=True
+            _keeper = threading.Thread(
+                target=_keep, args=(app.logger, _stop), name="warm-figures", daemon=True
             )
-            _warmer.start()
-        return _warmer
+            _keeper.start()
+        return _keeper
 
 
 def stop_warmer() -> None:
-    """End the warming thread (tests)."""
+    """End the keeper thread (tests)."""
     _stop.set()
-    if _warmer is not None:
-        _warmer.join(timeout=30)
+    _wake.set()
+    if _keeper is not None:
+        _keeper.join(timeout=30)
+    _wake.clear()
+    _pending.clear()

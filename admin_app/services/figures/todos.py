@@ -10,38 +10,58 @@ def _d(value):
     return date.fromisoformat(value) if value else None
 
 
+# An archive's to-dos are of two sorts. A state to-do concerns a row by what it says.
+STATES = {
+    "review": lambda r: r.get("review") == "pending",
+    "returned": lambda r: r.get("review") == "returned",
+}
+# A dated to-do concerns a row when the row's date for it falls in a window of days
+# around today: (first, last) days after today, None for no bound. A window either has
+# no first day or starts today or later (services/figures/summaries.py relies on it).
+WINDOWS = {
+    "review_overdue": (None, -1),
+    "visit_overdue": (None, -1),
+    "visit_soon": (0, 7),
+    "turning_18": (0, 90),
+    "high_risk_unvisited": (None, -1),
+}
+NEVER = date.min  # a high-risk child never visited: due since always
+
+
+def due_date(row: dict, kind: str) -> date | None:
+    """The date a dated to-do turns on for this row (None: it never concerns the row)."""
+    if kind == "review_overdue":
+        return _d(row.get("review_due")) if row.get("review") == "pending" else None
+    if kind in ("visit_overdue", "visit_soon"):
+        return _d(row.get("next_visit"))
+    if kind == "turning_18":
+        return clock.turns_adult(_d(row["birth"]))
+    if kind == "high_risk_unvisited":
+        if row.get("risk") != "high":
+            return None
+        last = _d(row.get("last_visit"))
+        period = FREQUENCY_PERIODS.get(row.get("frequency"), "month")
+        return NEVER if last is None else periods.next_after(last, period)
+    raise KeyError(kind)
+
+
+def in_window(kind: str, day: date, today: date) -> bool:
+    first, last = WINDOWS[kind]
+    if first is not None and day < today + timedelta(days=first):
+        return False
+    return last is None or day <= today + timedelta(days=last)
+
+
 def todo_rows(rows: list[dict], kind: str, today: date | None = None) -> list[dict]:
     """The rows a to-do of `kind` is about (only archives still 在册)."""
     today = today or clock.today()
     active = [r for r in rows if r.get("status") == "active"]
-    if kind == "review":
-        return [r for r in active if r.get("review") == "pending"]
-    if kind == "returned":
-        return [r for r in active if r.get("review") == "returned"]
-    if kind == "review_overdue":
+    if kind in STATES:
+        return [r for r in active if STATES[kind](r)]
+    if kind in WINDOWS:
         return [
-            r
-            for r in active
-            if r.get("review") == "pending" and r.get("review_due") and _d(r["review_due"]) < today
+            r for r in active if (d := due_date(r, kind)) is not None and in_window(kind, d, today)
         ]
-    if kind == "visit_overdue":
-        return [r for r in active if r.get("next_visit") and _d(r["next_visit"]) < today]
-    if kind == "visit_soon":
-        soon = today + timedelta(days=7)
-        return [r for r in active if r.get("next_visit") and today <= _d(r["next_visit"]) <= soon]
-    if kind == "turning_18":
-        limit = today + timedelta(days=90)
-        return [r for r in active if today <= clock.turns_adult(_d(r["birth"])) <= limit]
-    if kind == "high_risk_unvisited":
-        out = []
-        for r in active:
-            if r.get("risk") != "high":
-                continue
-            period = FREQUENCY_PERIODS.get(r.get("frequency"), "month")
-            last = _d(r.get("last_visit"))
-            if last is None or periods.next_after(last, period) < today:
-                out.append(r)
-        return out
     return []
 
 
@@ -58,35 +78,39 @@ def counts(user, today: date | None = None) -> dict[str, int]:
 
 
 def case_todos(user) -> dict:
-    """Serious cases whose first home visit is due or overdue (5.2), late referral feedback."""
+    """Serious cases whose first home visit is due or overdue (5.2), new reports not yet
+    taken in hand, late referral feedback: the first SHOWN of each (most urgent first),
+    each with how many there are, every query answered from an index (indexes.py)."""
     from ...documents.case import Case
     from .. import cases
     from ..cases import referrals
 
-    due = [
-        (c, cases.first_visit_state(c))
-        for c in Case.objects.in_scope(user)
+    waiting = (
+        Case.objects.in_scope(user)
         .filter(serious_harm=True, first_visit_at=None)
-        .only(
-            "number",
-            "child_info",
-            "first_visit_due",
-            "serious_harm",
-            "first_visit_at",
-            "place_path",
-        )
-    ]
-    due.sort(key=lambda pair: pair[0].first_visit_due)
+        .only("number", "child_info", "first_visit_due", "serious_harm", "first_visit_at")
+        .order_by("first_visit_due")
+    )
+    due = [(c, cases.first_visit_state(c)) for c in waiting.limit(SHOWN)]
     # Reports not yet taken in hand (发现报告, not serious: those are listed above), a
-    # village 儿童主任's among them, newest first; at most NEW_REPORTS_SHOWN.
-    new = list(
+    # village 儿童主任's among them, newest first.
+    reports = (
         Case.objects.in_scope(user)
         .filter(step="intake", serious_harm=False)
-        .only("number", "child_info", "reported_at", "channel", "place_path")
+        .only("number", "child_info", "reported_at", "channel")
         .order_by("-reported_at")
-        .limit(NEW_REPORTS_SHOWN)
     )
-    return {"first_visits": due, "late_referrals": referrals.late(user), "new_reports": new}
+    new = list(reports.limit(SHOWN))
+    late = referrals.late(user)
+    late_shown = list(late.limit(SHOWN))
+    return {
+        "first_visits": due,
+        "first_visits_total": waiting.count() if len(due) == SHOWN else len(due),
+        "new_reports": new,
+        "new_reports_total": reports.count() if len(new) == SHOWN else len(new),
+        "late_referrals": late_shown,
+        "late_referrals_total": late.count() if len(late_shown) == SHOWN else len(late_shown),
+    }
 
 
-NEW_REPORTS_SHOWN = 20
+SHOWN = 20  # items of each kind listed on the landing page

@@ -130,9 +130,10 @@ def plan_new(child, user) -> list[date]:
     return make_year_plan(child, clock.today().year, user)
 
 
-def plan_new_many(children, user) -> None:
-    """`plan_new` for a block of new archives (an import): one insert of their visit books
-    and one roster update per township. New archives have no book yet."""
+def plan_new_many(children, user) -> dict:
+    """`plan_new` for a block of new archives (an import): one insert of their visit books.
+    New archives have no book yet. Returns {child: next visit date} for the roster rows
+    (the caller writes them with the rows: roster.put_many)."""
     today = clock.today()
     books, next_dates = [], {}
     for child in children:
@@ -152,7 +153,7 @@ def plan_new_many(children, user) -> None:
         next_dates[child] = dues[0]
     if books:
         _collection().insert_many(books, ordered=False)
-        roster.set_visit_dates_many(next_dates)
+    return next_dates
 
 
 def add_planned(child, due: date | None, kind: str, note: str, user) -> PlannedVisit:

@@ -15,7 +15,7 @@ from ....documents import Child
 from .. import archive
 from .uploads import uploads_collection
 
-BLOCK = 100  # rows per block, the unit a request claims
+BLOCK = 500  # rows per block, the unit a request claims
 
 
 def block_id(token: str, n: int) -> str:

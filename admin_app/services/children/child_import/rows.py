@@ -18,15 +18,22 @@ from .columns import (
 from .reading import _table
 from .villages import _Villages
 
-
 # ---- rows ----
-def _existing_message(number: str, user) -> str | None:
-    existing = IdNumberIndex._get_collection().find_one({"_id": number})
-    if not existing:
-        return None
-    if user.place in (existing.get("place_path") or []):
-        return "该身份证号码已建档，请勿重复导入。"
-    return "该身份证号码已在其他地区建档，请联系县（区）民政局核实，不能重复建档。"
+LOOKUP = 500  # 身份证 numbers looked up in one query
+
+
+def _existing_messages(numbers: list[str], user) -> dict[str, str]:
+    """{number: why it cannot be imported} for the numbers already archived."""
+    coll, out = IdNumberIndex._get_collection(), {}
+    for start in range(0, len(numbers), LOOKUP):
+        for existing in coll.find({"_id": {"$in": numbers[start : start + LOOKUP]}}):
+            if user.place in (existing.get("place_path") or []):
+                out[existing["_id"]] = "该身份证号码已建档，请勿重复导入。"
+            else:
+                out[existing["_id"]] = (
+                    "该身份证号码已在其他地区建档，请联系县（区）民政局核实，不能重复建档。"
+                )
+    return out
 
 
 def _identity(get, raw: dict, result: RowResult) -> tuple:
@@ -163,7 +170,7 @@ def parse(
     col, body = _table(filename, data, user)
     villages = _Villages(user)
     seen: dict[str, int] = {}
-    results = []
+    results, to_check = [], []
     for line, row in body:
         raw = {h: (row[i] if i < len(row) else None) for h, i in col.items()}
         if lines is not None and line not in lines:
@@ -179,13 +186,16 @@ def parse(
                 result.errors.append(f"身份证号码与第 {seen[number]} 行重复。")
             else:
                 seen[number] = line
-                if check_existing and result.child is not None:
-                    message = _existing_message(result.child.id_number, user)
-                    if message:
-                        result.errors.append(message)
+                if check_existing and result.child is not None and result.child.id_number:
+                    to_check.append(result)
+        results.append(result)
+    found = _existing_messages([r.child.id_number for r in to_check], user)
+    for result in to_check:
+        if result.child.id_number in found:
+            result.errors.append(found[result.child.id_number])
+    for result in results:
         if result.errors:
             result.child = None
-        results.append(result)
     return results
 
 
