@@ -14,6 +14,7 @@ from .core import dates, keyfile
 from .documents.constants import CLOSED_STEPS, REFERRAL_STATUSES
 from .services.children import archive
 from .views import init_admin
+from .views import public as public_views
 from .views.fields import when_input
 from .views.formatting import cn_flash, person_name
 from .views.permissions import may
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     hardening.init_app(app)
     auth.init_app(app)
+    app.register_blueprint(public_views.bp)
     init_admin(app)
     cli.init_app(app)
     app.jinja_env.filters["cn_date"] = dates.cn_datetime  # a date, or a time in Beijing time

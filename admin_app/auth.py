@@ -32,7 +32,16 @@ login_manager.login_message_category = "warning"
 login_manager.session_protection = "strong"
 
 # Endpoints a stranger may reach; everything else needs a log-in (deny by default).
-PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "health", "ready", "favicon"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "static",
+    "admin.static",
+    "health",
+    "ready",
+    "favicon",
+    "public.report",  # a station's public report page (views/public.py)
+    "public.status",
+}
 # Endpoints a user who must change the password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
 

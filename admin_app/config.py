@@ -44,6 +44,12 @@ MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_MINUTES = 15
 LOGIN_RATE_LIMIT = os.environ.get("WBZ_LOGIN_RATE_LIMIT", "20 per minute; 200 per hour")
+# The public report pages (issue 15): per sending address, and per station's page.
+PUBLIC_REPORT_LIMIT = os.environ.get("WBZ_PUBLIC_REPORT_LIMIT", "5 per hour; 20 per day")
+PUBLIC_STATION_LIMIT = os.environ.get("WBZ_PUBLIC_STATION_LIMIT", "60 per day")
+PUBLIC_STATUS_LIMIT = os.environ.get("WBZ_PUBLIC_STATUS_LIMIT", "30 per hour")
+# The address the QR codes open (https://… behind nginx); else the address of the request.
+PUBLIC_BASE_URL = os.environ.get("WBZ_PUBLIC_BASE_URL", "")
 # Where the limit counts: memory:// counts per worker process; a province deployment with
 # several app servers sets e.g. redis://… (docs/DEPLOY.md).
 RATELIMIT_STORAGE_URI = os.environ.get("WBZ_RATELIMIT_STORAGE_URI", "memory://")

@@ -21,7 +21,10 @@ from flask import Flask, current_app
 from .core import keyfile
 
 # Every encrypted field, by collection: what `flask rotate-field-keys` re-encrypts.
-ENCRYPTED_FIELDS = {"mandatory_reports": ("reporter_name_enc", "reporter_contact_enc")}
+ENCRYPTED_FIELDS = {
+    "mandatory_reports": ("reporter_name_enc", "reporter_contact_enc"),
+    "public_reports": ("reporter_name_enc", "reporter_contact_enc"),
+}
 UNREADABLE = "（无法解密：密钥已更换）"
 
 

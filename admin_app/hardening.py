@@ -72,13 +72,15 @@ def _headers(response):
 
 
 def _too_many(exc):
+    if (request.endpoint or "").startswith("public."):
+        message = (
+            "从您所在网络提交的报告过于频繁，请稍后再试。"
+            "如有儿童正处于危险之中，请立即拨打 110；也可拨打 12345 或 12349。"
+        )
+    else:
+        message = "从您所在网络的登录尝试过于频繁，请稍后再试（约 1 分钟）。"
     return (
-        render_template(
-            "error.html",
-            code=429,
-            title="尝试过于频繁",
-            message="从您所在网络的登录尝试过于频繁，请稍后再试（约 1 分钟）。",
-        ),
+        render_template("error.html", code=429, title="尝试过于频繁", message=message),
         429,
         {"Retry-After": "60"},
     )

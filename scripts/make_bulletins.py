@@ -8,6 +8,8 @@ Writes to doc_templates/:
   bulletin_sign.docx      四(一)2 the sign 「XX乡镇（街道）未成年人保护工作站」
   bulletin_duties.docx    附件2 3.1 儿童督导员职责 (page 1) and 3.2 儿童社工职责 (page 2)
   bulletin_rules.docx     四(三) 工作制度 / 工作流程 / 岗位职责 (one page each)
+  bulletin_report_poster.docx  the public report page's QR code, the station's phone and
+                          the national hotlines (issue 15; {{ qr_image }} is an image)
 
 Every sheet is A3 landscape, to be read on a wall from two metres: titles 36 pt and up,
 boxes and lines 16 pt and up. The charts are tables: a box is a bordered cell, an arrow a
@@ -658,6 +660,51 @@ def build_sign() -> bytes:
     return reproducible(doc)
 
 
+# ---- the poster of the public report page (issue 15) ----------------------------------
+
+POSTER_LINES = (
+    "发现儿童被打骂、被虐待、无人照顾或处境危险，请告诉我们。",
+    "手机扫描二维码即可报告，可以匿名，可以上传照片。",
+    "工作人员会在 24 小时内处理。",
+)
+
+
+def build_report_poster() -> bytes:
+    """QR code on the left ({{ qr_image }}, an InlineImage), what to do on the right, the
+    station's phone and the national hotlines below."""
+    doc = Document()
+    setup_document(doc, "网上报告二维码海报")
+    title(doc, "保护儿童　人人有责", size=TITLE_PT + 12, after=6)
+    title(doc, NAME, size=SUBTITLE_PT, after=16)
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(15.0), Cm(TEXT_W - 15.0)
+    qr = left.paragraphs[0]
+    qr.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(qr, "{{ qr_image }}", size=BOX_PT)
+    caption = left.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(caption, "扫码报告", size=24, bold=True, east_asia=HEI)
+    right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    for i, line in enumerate(POSTER_LINES):
+        paragraph = right.paragraphs[0] if i == 0 else right.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(14)
+        add_text(paragraph, line, size=28, bold=i == 0, east_asia=HEI if i == 0 else SONG)
+    phone = right.add_paragraph()
+    phone.paragraph_format.space_before = Pt(10)
+    add_text(phone, f"未保站电话：{PHONE}", size=28, bold=True, east_asia=HEI)
+    for number, label in (
+        ("110", "紧急情况请拨打报警电话"),
+        ("12345", "政务服务便民热线"),
+        ("12349", "民政服务热线"),
+    ):
+        line = right.add_paragraph()
+        add_text(line, f"{label}　{number}", size=24)
+    end_mark(doc)
+    return reproducible(doc)
+
+
 # ---- 附件2 3.1 / 3.2 duty lists -------------------------------------------------------
 
 TEXT = tomllib.loads((Path(__file__).resolve().parent / "bulletin_text.toml").read_text("utf-8"))
@@ -740,6 +787,7 @@ BULLETINS = {
     "bulletin_sign.docx": build_sign,
     "bulletin_duties.docx": build_duties,
     "bulletin_rules.docx": build_rules,
+    "bulletin_report_poster.docx": build_report_poster,
 }
 
 

@@ -159,6 +159,9 @@ def app(db_uri):
             "LOGIN_MAX_FAILURES": 5,
             "IDLE_TIMEOUT_MINUTES": None,  # tests that move the clock keep their session;
             "LOGIN_RATE_LIMIT": "100000 per minute",  # tests/test_hardening.py lowers both
+            "PUBLIC_REPORT_LIMIT": "100000 per minute",  # tests/test_public_reports.py
+            "PUBLIC_STATION_LIMIT": "100000 per minute",  # lowers them
+            "PUBLIC_STATUS_LIMIT": "100000 per minute",
         }
     )
     yield app

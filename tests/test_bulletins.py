@@ -17,7 +17,8 @@ from lxml import etree
 
 from admin_app.documents import AuditEntry, Station
 from admin_app.services import word
-from admin_app.services.bulletins import BULLETINS, bulletin_context, render_bulletin
+from admin_app.services.bulletins import BULLETINS, QR_KINDS, bulletin_context, render_bulletin
+from admin_app.services.cases import public
 from tests.conftest import login_as
 from tests.factories import make_station
 from tests.places import SANYING, TONGGUI, ZHANGZHENG
@@ -134,8 +135,15 @@ EXPECTED = {
     "sign": ["掌政镇未成年人保护工作站"],
     "duties": ["儿童督导员职责", *SUPERVISOR, "儿童社工职责", *SOCIAL_WORKER],
     "rules": ["工作制度", "工作流程", "岗位职责", "强制报告制度", "个案会商制度"],
+    "report_poster": ["扫码报告", "可以匿名", "24 小时内处理", "12345", "12349", "110"],
 }
-PAGES = {"workflow": 1, "disposal": 1, "sign": 1, "duties": 2, "rules": 3}
+PAGES = {"workflow": 1, "disposal": 1, "sign": 1, "duties": 2, "rules": 3, "report_poster": 1}
+QR = public.qr_png("https://weibao.example.cn/report/abcdefghijklmnopqrstuv")
+
+
+def render(kind, s):
+    """The sheet as the download makes it (a QR sheet with the station's QR code)."""
+    return render_bulletin(kind, s, QR if kind in QR_KINDS else None)
 
 
 def station(name="掌政镇未成年人保护工作站", phone=PHONE, address=ADDRESS):
@@ -189,14 +197,15 @@ def test_templates_are_built_by_the_script(tmp_path):
 
 @pytest.mark.parametrize("kind", BULLETINS)
 def test_placeholders_equal_context_keys(kind):
-    assert word.template_placeholders(BULLETINS[kind][0]) == set(bulletin_context(station()))
+    expected = set(bulletin_context(station())) | ({"qr_image"} if kind in QR_KINDS else set())
+    assert word.template_placeholders(BULLETINS[kind][0]) == expected
 
 
 @pytest.mark.parametrize("kind", BULLETINS)
 def test_sheet_is_a3_landscape_with_large_type(kind):
     from docx import Document
 
-    doc = Document(io.BytesIO(render_bulletin(kind, station())))
+    doc = Document(io.BytesIO(render(kind, station())))
     section = doc.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (42.0, 29.7)
     sizes = [
@@ -218,7 +227,7 @@ def test_sheet_is_a3_landscape_with_large_type(kind):
 
 @pytest.mark.parametrize("kind", BULLETINS)
 def test_rendered_sheet_holds_the_station_and_every_box(kind):
-    data = render_bulletin(kind, station())
+    data = render(kind, station())
     text = "\n".join(paragraphs(data))
     assert "掌政镇未成年人保护工作站" in text
     assert "XX" not in text and "{{" not in text
@@ -320,7 +329,7 @@ def test_prints_on_the_expected_pages(kind, values, tmp_path):
     else:
         s = station()
     pdf = tmp_path / f"bulletin_{kind}.pdf"
-    pdf.write_bytes(word.to_pdf(render_bulletin(kind, s), timeout=180))
+    pdf.write_bytes(word.to_pdf(render(kind, s), timeout=180))
     assert _pages(pdf) == PAGES[kind]
     out = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60

@@ -66,6 +66,7 @@ from admin_app.documents.case import (
     Referral,
 )
 from admin_app.documents.constants import ANONYMOUS_REPORTER_ROLES
+from admin_app.documents.public_report import PublicReport
 from admin_app.documents.records import (
     CaringFamily,
     CommunityActivity,
@@ -172,7 +173,11 @@ POLICY = {
     "receiving_units": ViewPolicy(
         ReceivingUnit, CASE_ROLES, UNIT_KEEPERS, UNIT_KEEPERS, UNIT_KEEPERS, True, True
     ),
+    # 群众报告: read by every case role; accepted or rejected by their own routes (section 19).
+    "public_reports": ViewPolicy(PublicReport, CASE_ROLES, (), (), (), True, False),
 }
+PUBLIC_DECIDERS = CASE_WORKERS + ("county",)  # accept or reject (a county: unstaffed townships)
+PUBLIC_CALLERS = CASE_WORKERS  # enter a hotline call
 # 工作台账 (RecordView): the 未保站 staff keep them (create, edit, delete), supervisors read.
 RECORD_MODELS = {
     "work_plans": WorkPlan,
@@ -202,7 +207,7 @@ LIGHT_ROUTES = ("list", "details", "edit_get", "edit_post", "delete", "action_de
 FORMS = ("mandatory_reports", "help_requests", "referrals")  # 附件6, 附件5, 附件7
 CASE_EPS = ("cases", *FORMS, "receiving_units")
 # Views whose records take the creating user's own place (their forms offer no place).
-PLACE_FROM_USER = set(CASE_EPS) | set(RECORD_EPS)
+PLACE_FROM_USER = set(CASE_EPS) | set(RECORD_EPS) | {"public_reports"}
 # The receiving-unit directory lists, besides the units inside the user's place, those of
 # the places above it (a station refers to its county's units); only the list and the
 # export do: details, edit and delete reach units inside the place alone.
@@ -435,6 +440,18 @@ RECORDS += [
 ]
 CASE_RECORDS = [r for r in RECORDS if r.endpoint in CASE_EPS]
 
+# 群众报告 (issue 15): one waiting in each of the three townships (a hotline work order).
+for _key, _place, _short in CASE_TOWNSHIPS:
+    RECORDS.append(
+        Rec(
+            f"public_{_key}",
+            "public_reports",
+            _place,
+            f"童{_short}",  # part of the name: the search box echoes the term
+            (f"群童{_short}", f"MARK-PUBLIC-{_key.upper()}"),
+        )
+    )
+
 # 工作台账: publicity and caring families in the three townships (the numbers reached by a
 # publicity event are unique too: section 13 looks for them in the station's report);
 # one record of every other kind far away, in 三营镇.
@@ -662,6 +679,23 @@ ROUTES = [
     Route("status", "POST", "/{ep}/status/", "status_view", form="status", only=("referrals",)),
     # 验收: the province's own action on a built station (not the station's edit form).
     Route("accept", "POST", "/{ep}/accept/", "accept_view", form="accept", only=("stations",)),
+    # 群众报告: taken in hand (a 附件6 and a case) or not, with a reason.
+    Route(
+        "public_accept",
+        "POST",
+        "/{ep}/accept/",
+        "accept_view",
+        form="public_accept",
+        only=("public_reports",),
+    ),
+    Route(
+        "public_reject",
+        "POST",
+        "/{ep}/reject/",
+        "reject_view",
+        form="public_reject",
+        only=("public_reports",),
+    ),
 ]
 # The archived case's dossier (案卷) download, once the view has it.
 HAS_DOSSIER = hasattr(CaseView, "dossier_view")
@@ -698,6 +732,8 @@ WRITES = {
     "conference",
     "status",
     "accept",
+    "public_accept",
+    "public_reject",
 }
 # Writes that look their record up by the posted id: "not found", back to the list.
 NOT_FOUND_WRITES = {
@@ -709,6 +745,8 @@ NOT_FOUND_WRITES = {
     "conference",
     "status",
     "accept",
+    "public_accept",
+    "public_reject",
 }
 ACCEPTORS = ("province",)  # 验收 is the province's (五(一))
 CASE_STEPS = {"advance", "first_visit", "conference"}  # only CASE_WORKERS work a case
@@ -736,6 +774,8 @@ ID_ROUTES = [
     "conference",
     "status",
     "accept",
+    "public_accept",
+    "public_reject",
 ]
 BAD_IDS = {
     "random_objectid": str(ObjectId()),
@@ -946,6 +986,19 @@ def build_world(app) -> dict:
             docs[rec.name] = _audit(rec)
         elif rec.endpoint in RECORD_EPS:
             docs[rec.name] = _work_record(rec)
+        elif rec.endpoint == "public_reports":
+            doc = PublicReport(
+                channel="hotline",
+                sent_at=clock.now() - timedelta(hours=1),
+                due=clock.now() + timedelta(hours=23),
+                child_name=rec.labels[0],
+                what=rec.labels[1],
+                where="村口",
+                created_by="seed",
+            )
+            doc.set_place(rec.place)
+            doc.save()
+            docs[rec.name] = doc
     _case_records(app, docs)
     # What the archive keeps beside the children collection (compared like the records).
     for township in {Place.path_of(r.place)[3] for r in RECORDS if r.endpoint == "children"}:
@@ -1246,6 +1299,8 @@ def form_for(route: Route, ep: str, doc, role: str):
             "acceptance_result": "passed",
             "acceptance_note": "EDITED",
         },
+        "public_accept": lambda: {"id": pk, "serious": "1"},
+        "public_reject": lambda: {"id": pk, "reason": "other", "note": "EDITED"},
         None: lambda: None,
     }[route.form]()
 
@@ -1430,6 +1485,15 @@ def expect_written(rec: Rec, route: Route, doc, before: dict) -> None:
     if route.name == "status":
         assert (before["status"], now["status"]) == ("sent", "received")
         return
+    if route.name == "public_accept":  # its 附件6 and its case, in its own township
+        assert (before["status"], now["status"]) == ("new", "accepted")
+        case = Case.objects.get(pk=now["case"])
+        assert case.place == rec.place and case.reported_at == before["sent_at"]
+        return
+    if route.name == "public_reject":
+        assert (before["status"], now["status"]) == ("new", "rejected")
+        assert now["reject_note"] == "EDITED"
+        return
     if route.name == "accept":
         assert before.get("acceptance_result") is None and now["acceptance_result"] == "passed"
         assert now["acceptance_note"] == "EDITED" and now["address"] == before["address"]
@@ -1465,6 +1529,8 @@ def may_write(policy: ViewPolicy, route: Route, role: str, doc=None) -> bool:
         return role in CASE_WORKERS  # supervisors read a case; the 未保站 works it
     if route.name == "accept":
         return role in ACCEPTORS
+    if route.name in ("public_accept", "public_reject"):
+        return role in PUBLIC_DECIDERS
     return role in policy.edit  # edits, and a referral's status
 
 
@@ -1570,6 +1636,8 @@ def test_guessed_id_finds_nothing(app, world, role, ep, route, bad_id):
         "conference": {"id": bad_id, "held_on": "2020-01-01", "decisions": "EDITED"},
         "status": {"id": bad_id, "status": "received"},
         "accept": {"id": bad_id, "acceptance_date": "2025-01-01", "acceptance_result": "passed"},
+        "public_accept": {"id": bad_id, "serious": "1"},
+        "public_reject": {"id": bad_id, "reason": "spam"},
         None: None,
     }[route.form]
 
@@ -1972,6 +2040,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= PUBLICITY_PHOTO_ENDPOINTS  # section 16
     covered |= HOLIDAY_ENDPOINTS  # section 17
     covered |= FIELD_ENDPOINTS  # section 18
+    covered |= PUBLIC_ENDPOINTS_19  # section 19
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -2820,3 +2889,104 @@ def test_a_report_from_the_phone_reaches_only_children_inside(app, world, role, 
         assert resp.status_code == 422 and rec.labels[0] not in resp.get_data(as_text=True)
         assert Case.objects.count() == cases_before
         assert_unchanged(world, before)
+
+
+# --------------------------------------------------------------------------------------
+# 19. 群众报告 (issue 15): the public pages, a hotline call, the QR code, the switch
+# --------------------------------------------------------------------------------------
+PUBLIC_ENDPOINTS_19 = {
+    "public.report",
+    "public.status",
+    "public_reports.call_view",
+    "public_reports.photo_view",
+    "public_reports.qr_view",
+    "public_reports.switch_view",
+}
+
+
+def test_a_public_page_files_its_report_under_its_own_station_only(app, world):
+    """No log-in: the page of 通贵乡's station files there, whoever sends it; a guessed
+    token (a station's id, another random string) is a missing page; the receipt shows
+    a state and no record."""
+    from admin_app.services.cases import public
+
+    anyone = app.test_client()
+    token = public.token_of(world["station_tonggui"])
+    sent = anyone.post(f"/report/{token}", data={"what": "MARK-NEW-PUBLIC", "where": "x"})
+    assert sent.status_code == 200
+    new = PublicReport.objects.get(what="MARK-NEW-PUBLIC")
+    assert new.place == TONGGUI and new.place_path == PATHS[TONGGUI]
+    for guess in (str(world["station_tonggui"].pk), "x" * 22, "x" * 5000, "三营镇"):
+        r = anyone.get(f"/report/{quote(guess, safe='')}")
+        assert r.status_code == 404 and "MARK" not in r.get_data(as_text=True)
+    code = re.search(r'id="receipt">([A-Z0-9]+)<', sent.get_data(as_text=True)).group(1)
+    status = anyone.post("/report/status", data={"code": code}).get_data(as_text=True)
+    assert "受理中" in status and "MARK" not in status and "通贵" not in status
+
+
+@pytest.mark.parametrize("role", CASE_ROLES)
+def test_the_qr_code_of_a_station_outside_is_not_given(app, world, role):
+    client = sign_in(app, role)
+    for rec in RECORDS:
+        if rec.endpoint != "stations":
+            continue
+        r = client.get(f"/public_reports/qr/?station={world[rec.name].pk}")
+        if rec.inside(role):
+            assert r.status_code == 200 and r.mimetype == "image/png", (rec.name, r.status_code)
+        else:
+            assert r.status_code == 404, (rec.name, r.status_code)
+    for bad in BAD_IDS.values():
+        assert client.get(f"/public_reports/qr/?station={quote(bad, safe='')}").status_code == 404
+
+
+@pytest.mark.parametrize("role", CASE_ROLES)
+def test_a_hotline_call_is_entered_only_by_station_staff_in_their_place(app, world, role):
+    client = sign_in(app, role)
+    before = PublicReport.objects.count()
+    r = client.post("/public_reports/call/", data={"what": "MARK-CALL", "township": TONGGUI})
+    if role in PUBLIC_CALLERS:
+        assert r.status_code == 302, r.status_code
+        made = PublicReport.objects.get(what="MARK-CALL")
+        assert made.place == ROLE_PLACES[role]  # its own township, whatever was posted
+    else:
+        assert r.status_code == 403
+        assert PublicReport.objects.count() == before
+
+
+@pytest.mark.parametrize("role", CASE_ROLES)
+def test_only_the_province_switches_the_public_pages(app, world, role):
+    from admin_app.services.cases import public
+
+    client = sign_in(app, role)
+    r = client.post("/public_reports/switch/", data={"open": "0"})
+    if role == "province":
+        assert r.status_code == 302 and not public.channel_open()
+        client.post("/public_reports/switch/", data={"open": "1"})
+    else:
+        assert r.status_code == 403
+    assert public.channel_open()
+
+
+@pytest.mark.parametrize("role", CASE_ROLES)
+def test_a_photo_sent_to_a_station_is_shown_only_inside_its_place(app, world, role):
+    from admin_app.services.cases import public
+
+    token = public.token_of(world["station_tonggui"])
+    app.test_client().post(
+        f"/report/{token}",
+        data={
+            "what": "MARK-PHOTO-REPORT",
+            "photos": (io.BytesIO(PNG + b"MARK-PUBLIC-PHOTO"), "p.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    report = PublicReport.objects.get(what="MARK-PHOTO-REPORT")
+    client = sign_in(app, role)
+    r = client.get(f"/public_reports/photo/?id={report.photo_ids[0]}")
+    if ROLE_PLACES[role] in PATHS[TONGGUI]:
+        assert r.status_code == 200 and r.data.endswith(b"MARK-PUBLIC-PHOTO")
+    else:
+        assert r.status_code == 404 and b"MARK-PUBLIC-PHOTO" not in r.data
+    # An archive's photo is not a report's photo, even inside the place.
+    other = world["child_tonggui.photo"]
+    assert client.get(f"/public_reports/photo/?id={other.pk}").status_code == 404

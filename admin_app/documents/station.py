@@ -65,6 +65,7 @@ class Station(ScopedDocument):
     acceptance_note = StringField(max_length=MAX_NOTE_LEN)
     phone = StringField(max_length=30)
     address = StringField(max_length=200)
+    public_token = StringField()  # the public report page's address (random; its QR code)
 
     meta = {
         "collection": "stations",

@@ -7,6 +7,8 @@ editable by the station). Every template takes the same three values; rendering 
 through word.render, which escapes them.
 """
 
+import io
+
 from ..core import text
 from . import word
 
@@ -17,7 +19,10 @@ BULLETINS = {
     "sign": ("bulletin_sign.docx", "未保站标识（四（一）2）"),
     "duties": ("bulletin_duties.docx", "儿童督导员职责、儿童社工职责（附件2 3.1、3.2）"),
     "rules": ("bulletin_rules.docx", "工作制度、工作流程、岗位职责（四（三））"),
+    "report_poster": ("bulletin_report_poster.docx", "网上报告二维码海报"),
 }
+QR_KINDS = {"report_poster"}  # they show the QR code of the station's public report page
+QR_WIDTH_CM = 12
 BLANK_LINE = "＿" * 10  # nothing registered: a line to write on by hand
 
 
@@ -30,10 +35,20 @@ def bulletin_context(station) -> dict:
     }
 
 
-def render_bulletin(kind: str, station) -> bytes:
-    """The filled bulletin as .docx bytes; KeyError for an unknown kind."""
+def render_bulletin(kind: str, station, qr_png: bytes | None = None) -> bytes:
+    """The filled bulletin as .docx bytes; KeyError for an unknown kind. A QR_KINDS sheet
+    takes the PNG of the station's QR code (services/cases/public.py: qr_png)."""
     template, _ = BULLETINS[kind]
-    return word.render(template, bulletin_context(station))
+    prepare = None
+    if kind in QR_KINDS:
+
+        def prepare(tpl, context):
+            from docx.shared import Cm
+            from docxtpl import InlineImage
+
+            context["qr_image"] = InlineImage(tpl, io.BytesIO(qr_png), width=Cm(QR_WIDTH_CM))
+
+    return word.render(template, bulletin_context(station), prepare)
 
 
 def file_name(kind: str, station) -> str:

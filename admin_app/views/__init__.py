@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from ..documents import Allocation, AuditEntry, Child, Place, Station, User
 from ..documents.calendar import HolidayYear
 from ..documents.case import Case, HelpRequest, MandatoryReport, ReceivingUnit, Referral
+from ..documents.public_report import PublicReport
 from ..documents.records import (
     CaringFamily,
     CommunityActivity,
@@ -26,6 +27,7 @@ from .field import FieldView
 from .help_requests import HelpRequestView
 from .mandatory_reports import MandatoryReportView
 from .places import PlaceView
+from .public_reports import PublicReportView
 from .records import (
     ActivityView,
     CaringFamilyView,
@@ -56,6 +58,11 @@ def init_admin(app) -> Admin:
     )
     admin.add_view(VisitView(name="走访记录", category="一人一档", endpoint="visits"))
     admin.add_view(FieldView(name="走访（手机）", category="一人一档", endpoint="field"))
+    admin.add_view(
+        PublicReportView(
+            PublicReport, name="群众报告（待受理）", category="个案处置", endpoint="public_reports"
+        )
+    )
     admin.add_view(CaseView(Case, name="案件", category="个案处置", endpoint="cases"))
     admin.add_view(
         MandatoryReportView(

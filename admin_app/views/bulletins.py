@@ -10,9 +10,10 @@ from mongoengine.errors import ValidationError
 
 from ..documents import Station
 from ..services import audit
-from ..services.bulletins import BULLETINS, file_name, render_bulletin
+from ..services.bulletins import BULLETINS, QR_KINDS, file_name, render_bulletin
 from .base import SecureBaseView
 from .permissions import SCREENS
+from .public_reports import qr_png
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PICKERS = ("county", "city", "province")  # choose one of the stations inside their place
@@ -55,7 +56,8 @@ class BulletinView(SecureBaseView):
         station = self._station(request.args.get("station"))
         if station is None:
             abort(404)
-        data = render_bulletin(kind, station)
+        qr = qr_png(station) if kind in QR_KINDS else None
+        data = render_bulletin(kind, station, qr)
         audit.record("download", station, detail=f"下载上墙材料 {BULLETINS[kind][1]}")
         return send_file(
             io.BytesIO(data),

@@ -40,6 +40,11 @@ SCREENS = {
     "field": May(ARCHIVE_KEEPERS),  # 走访（手机）: those who record visits
     "cases": May(CASE_ROLES, (), CASE_WORKERS, ()),
     "case_forms": May(CASE_ROLES, CASE_WORKERS, delete=()),  # 附件5, 附件6, 附件7
+    # 群众报告: reports sent on a station's public page and hotline work orders. A county
+    # takes those of a township whose station has no account; the province may close
+    # the public pages (`public_switch`).
+    "public_reports": May(CASE_ROLES, (*CASE_WORKERS, ROLE_COUNTY), CASE_WORKERS, ()),
+    "public_switch": May((ROLE_PROVINCE,), (ROLE_PROVINCE,)),
     "receiving_units": May(CASE_ROLES, (ROLE_PROVINCE, ROLE_COUNTY, ROLE_STATION)),
     "records": May(CASE_ROLES, CASE_WORKERS),  # the station's work records
     "reports": May((*STATION_STAFF, *SUPERVISORS)),

@@ -125,3 +125,25 @@ CONFERENCE_PARTIES = (
 # Roles who may see an anonymous reporter's identity (and every showing is logged).
 ANONYMOUS_REPORTER_ROLES = ("station", "county")
 FIRST_VISIT_HOURS = 24  # 附件2 5.2
+
+# ---- reports from outside (issue 15): the station's public page (QR) and the hotline ----
+PUBLIC_CHANNELS = (("qr", "扫码报告"), ("hotline", "热线来电"))
+PUBLIC_STATUSES = (("new", "待受理"), ("accepted", "已受理"), ("rejected", "不予受理"))
+# Who the sender is, in a neighbour's words, and the 附件6 identity it becomes.
+PUBLIC_RELATIONS = (
+    ("self", "我就是这个孩子", "self"),
+    ("family", "孩子的家人或亲戚", "relative"),
+    ("neighbour", "邻居或同村（社区）的人", "community"),
+    ("school", "老师或同学", "teacher"),
+    ("medical", "医生或护士", "medical"),
+    ("other", "其他", "other"),
+)
+PUBLIC_REJECT_REASONS = (
+    ("spam", "无效信息或骚扰"),
+    ("duplicate", "重复报告（已受理过同一情况）"),
+    ("other", "其他（请注明）"),
+)
+PUBLIC_ACCEPT_HOURS = 24  # our choice: a report is taken in hand within 24 hours of sending
+PUBLIC_MAX_PHOTOS = 3
+PUBLIC_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+NATIONAL_HOTLINES = (("12345", "政务服务便民热线"), ("12349", "民政服务热线"), ("110", "报警电话"))

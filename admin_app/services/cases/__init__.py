@@ -62,8 +62,15 @@ def next_number(township: str, year: int) -> str:
     return f"{code[:9]}-{year}-{doc['seq']:04d}"
 
 
-def case_place(user, child_village: str | None) -> str:
-    """A case belongs to the child's village when known, else to the user's township."""
+def case_place(user, child_village: str | None, township: str | None = None) -> str:
+    """A case belongs to the child's village when known, else to the user's township (or
+    the township a report came to, inside the user's place: a county takes the reports
+    of a township whose station has no account)."""
+    if township and not child_village:
+        info = Place.info(township)
+        if info is None or info["level"] != TOWNSHIP or user.place not in info["place_path"]:
+            raise DomainError("只能受理您管辖范围内的报告。")
+        return township
     if child_village:
         info = Place.info(child_village)
         if info is None or info["level"] != VILLAGE or user.place not in info["place_path"]:
@@ -86,10 +93,11 @@ def open_case(
     village=None,
     help_request=None,
     mandatory_report=None,
+    township=None,
 ) -> Case:
     """发现报告: open a case; a serious case gets its first home visit due in 24 hours (5.2)."""
     clock.refuse_future(reported_at, "报告时间", "reported_at")
-    place = case_place(user, village)
+    place = case_place(user, village, township)
     case = Case(
         channel=channel,
         child_info=child_info,

@@ -141,20 +141,21 @@ _cache_rows = 0
 _cache_lock = threading.Lock()
 
 
-def summary_docs(townships) -> dict[str, dict]:
-    """The `roster_summaries` documents of these townships (absent ones left out)."""
+def summary_docs(townships, fields: dict | None = None) -> dict[str, dict]:
+    """The `roster_summaries` documents of these townships (absent ones left out), or only
+    `fields` of them (a projection)."""
     coll = RosterSummary._get_collection()
     wanted = set(townships)
     if len(wanted) > 30:  # one pass over the small collection beats hundreds of lookups
-        return {d["_id"]: d for d in coll.find({}) if d["_id"] in wanted}
-    return {t: d for t in wanted if (d := coll.find_one({"_id": t}))}
+        return {d["_id"]: d for d in coll.find({}, fields) if d["_id"] in wanted}
+    return {t: d for t in wanted if (d := coll.find_one({"_id": t}, fields))}
 
 
 def tokens(townships) -> dict[str, str]:
     """The current change token of each township's roster."""
     coll = RosterSummary._get_collection()
     towns = list(townships)
-    found = summary_docs(towns)
+    found = summary_docs(towns, {"token": 1})
     out = {}
     for town in towns:
         token = (found.get(town) or {}).get("token")

@@ -100,17 +100,50 @@ def merge(summaries) -> dict:
 
 def _usable(doc: dict, today: date) -> dict | None:
     """The doc's stored figures if they are of its current roster and serve `today`."""
-    packed = doc.get("figures")
-    if not packed or doc.get("computed") != doc.get("stamp", 0):
+    if doc.get("computed") != doc.get("stamp", 0):
         return None
-    figures = json.loads(packed)
+    figures = doc.get("decoded")
+    if figures is None:
+        if not doc.get("figures"):
+            return None
+        figures = json.loads(doc["figures"])
+        if doc.get("token"):
+            _decoded[doc["_id"]] = (doc["token"], doc["computed"], figures)
     day = date.fromisoformat(figures["day"])
     return figures if day <= today <= day + timedelta(days=VALID_DAYS) else None
 
 
-def _cached(townships: list[str], today: date, docs: dict | None = None) -> dict[str, dict]:
+# Decoded stored figures kept in this process, by township: (token, computed, figures).
+# The token is random and new at every roster write, so a hit is the stored document
+# itself; a province's page then reads 259 small documents instead of 259 large ones.
+_decoded: dict[str, tuple[str, int, dict]] = {}
+_HEAD = {"stamp": 1, "computed": 1, "token": 1}
+
+
+def forget() -> None:
+    """Drop this process's decoded figures (tests that change stored figures by hand)."""
+    _decoded.clear()
+
+
+def _docs(townships: list[str]) -> dict[str, dict]:
+    """The summary documents, their stored figures from this process's copy when current."""
+    heads = roster.summary_docs(townships, _HEAD)
+    out, wanted = {}, []
+    for township in townships:
+        head = heads.get(township) or {}
+        hit = _decoded.get(township)
+        if hit and head.get("token") and hit[:2] == (head["token"], head.get("computed")):
+            out[township] = {**head, "decoded": hit[2]}
+        else:
+            wanted.append(township)
+    if wanted:
+        out.update(roster.summary_docs(wanted))
+    return out
+
+
+def _cached(townships: list[str], today: date) -> dict[str, dict]:
     coll = RosterSummary._get_collection()
-    docs = roster.summary_docs(townships) if docs is None else docs
+    docs = _docs(townships)
     out = {}
     for township in townships:
         doc = docs.get(township) or {}
@@ -118,6 +151,8 @@ def _cached(townships: list[str], today: date, docs: dict | None = None) -> dict
         if figures is None:
             rows = roster.township_rows(township, token=doc.get("token"))
             figures = stored(rows, today)
+            if doc.get("token"):
+                _decoded[township] = (doc["token"], doc.get("stamp", 0), figures)
             coll.update_one(
                 {"_id": township},
                 {

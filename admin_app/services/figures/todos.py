@@ -83,7 +83,7 @@ def case_todos(user) -> dict:
     each with how many there are, every query answered from an index (indexes.py)."""
     from ...documents.case import Case
     from .. import cases
-    from ..cases import referrals
+    from ..cases import public, referrals
 
     waiting = (
         Case.objects.in_scope(user)
@@ -103,7 +103,10 @@ def case_todos(user) -> dict:
     new = list(reports.limit(SHOWN))
     late = referrals.late(user)
     late_shown = list(late.limit(SHOWN))
+    inbox, inbox_total = public.waiting(user, SHOWN)
     return {
+        "public_reports": [(r, clock.now() > r.due) for r in inbox],
+        "public_reports_total": inbox_total,
         "first_visits": due,
         "first_visits_total": waiting.count() if len(due) == SHOWN else len(due),
         "new_reports": new,
