@@ -69,6 +69,23 @@ def _attachment_bytes(db) -> str:
     return f"已将 {moved} 个附件的文件内容与其说明分开存放"
 
 
+def _station_tokens(db) -> str:
+    """Each station gets the random address of its public report page (its QR code)."""
+    import secrets
+
+    done = 0
+    for doc in db["stations"].find({"public_token": None}, {"_id": 1}):
+        done += (
+            db["stations"]
+            .update_one(
+                {"_id": doc["_id"], "public_token": None},
+                {"$set": {"public_token": secrets.token_urlsafe(16)}},
+            )
+            .modified_count
+        )
+    return f"已为 {done} 个未保站生成网上报告页面地址（二维码）"
+
+
 MIGRATIONS = (
     ("2026-12-04-reporters-under-field-key", "匿名报告人改用独立的字段密钥加密", _field_key),
     ("2026-12-04-rebuild-rosters", "重建各乡镇（街道）的列表索引", _rosters),
@@ -81,6 +98,11 @@ MIGRATIONS = (
         "2026-12-04-scope-fields",
         "记录按省、市、县、乡、村各级地点建键（列表只读本页）",
         _scope_fields,
+    ),
+    (
+        "2026-12-04-station-report-tokens",
+        "为各未保站生成网上报告页面地址（二维码）",
+        _station_tokens,
     ),
 )
 KNOWN = {name for name, _, _ in MIGRATIONS}

@@ -5,7 +5,8 @@
 Writes to doc_templates/:
   bulletin_workflow.docx  附件3 「XX乡镇（街道）未成年人保护工作站工作流程图」
   bulletin_disposal.docx  附件4 「未成年人保护工作站发现报告处置流程图」
-  bulletin_sign.docx      四(一)2 the sign 「XX乡镇（街道）未成年人保护工作站」
+  bulletin_sign.docx      四(一)2 the sign 「XX乡镇（街道）未成年人保护工作站」, with the QR code
+                          of the station's public report page under the name (issue 15)
   bulletin_duties.docx    附件2 3.1 儿童督导员职责 (page 1) and 3.2 儿童社工职责 (page 2)
   bulletin_rules.docx     四(三) 工作制度 / 工作流程 / 岗位职责 (one page each)
   bulletin_report_poster.docx  the public report page's QR code, the station's phone and
@@ -656,6 +657,14 @@ def build_sign() -> bytes:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     tight(paragraph, SIGN_PT, 1.3)
     add_text(paragraph, NAME, size=SIGN_PT, bold=True, east_asia=HEI)
+    # The QR code of the station's public report page (issue 15), small, under the name.
+    qr = cell.add_paragraph()
+    qr.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    qr.paragraph_format.space_before = Pt(36)
+    add_text(qr, "{{ qr_image }}", size=BOX_PT)
+    caption = cell.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(caption, "扫码报告儿童受到伤害或处境危险", size=22, east_asia=HEI)
     end_mark(doc)
     return reproducible(doc)
 

@@ -132,7 +132,7 @@ SOCIAL_WORKER = [  # 附件2 3.2.1–3.2.3
 EXPECTED = {
     "workflow": ["掌政镇未成年人保护工作站工作流程图", *WORKFLOW_BOXES],
     "disposal": ["掌政镇未成年人保护工作站发现报告处置流程图", *DISPOSAL_STEPS, *DISPOSAL_BOXES],
-    "sign": ["掌政镇未成年人保护工作站"],
+    "sign": ["掌政镇未成年人保护工作站", "扫码报告儿童受到伤害或处境危险"],
     "duties": ["儿童督导员职责", *SUPERVISOR, "儿童社工职责", *SOCIAL_WORKER],
     "rules": ["工作制度", "工作流程", "岗位职责", "强制报告制度", "个案会商制度"],
     "report_poster": ["扫码报告", "可以匿名", "24 小时内处理", "12345", "12349", "110"],
@@ -292,7 +292,7 @@ def test_hostile_values_render_literally():
 
 
 def test_blank_phone_and_address_leave_a_line_to_write_on():
-    footer = footer_text(render_bulletin("sign", station(phone="", address=None)))
+    footer = footer_text(render("sign", station(phone="", address=None)))
     assert "地址：＿" in footer and "联系电话：＿" in footer
 
 

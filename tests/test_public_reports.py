@@ -326,7 +326,7 @@ def test_a_receipt_shows_handled_once_rejected_and_nothing_more(app, users, stat
     )
 
 
-def test_the_poster_carries_the_qr_code_of_the_stations_page(app, users, station):
+def test_the_poster_and_the_sign_carry_the_qr_code_of_the_stations_page(app, users, station):
     import zipfile
 
     clerk = login_as(app, users["station"])
@@ -342,3 +342,25 @@ def test_the_poster_carries_the_qr_code_of_the_stations_page(app, users, station
     )
     assert "0951-1234567" in body and "12349" in body
     assert "qr-download" in text(clerk.get("/bulletins/"))
+    sign = clerk.get(f"/bulletins/sign.docx?station={station.pk}")  # the station's sign too
+    with zipfile.ZipFile(io.BytesIO(sign.data)) as docx:
+        assert [docx.read(n) for n in docx.namelist() if n.startswith("word/media/")] == [expected]
+
+
+def test_every_station_has_its_page_address_from_its_first_save_or_the_migration(app, users):
+    """A download of the QR code writes nothing; a station older than issue 15 gets its
+    address from `flask migrate` (and keeps it)."""
+    from admin_app import migrations
+    from admin_app.documents import Station
+
+    new = make_station(TONGGUI)
+    assert new.public_token and Station.objects.get(pk=new.pk).public_token == new.public_token
+    old = make_station(ZHANGZHENG)
+    Station._get_collection().update_one({"_id": old.pk}, {"$unset": {"public_token": ""}})
+    db = Station._get_collection().database
+    assert "生成网上报告页面地址" in migrations._station_tokens(db)
+    token = Station._get_collection().find_one({"_id": old.pk})["public_token"]
+    assert token and len(token) >= 20
+    migrations._station_tokens(db)  # again: nothing changes
+    assert Station._get_collection().find_one({"_id": old.pk})["public_token"] == token
+    assert Station._get_collection().find_one({"_id": new.pk})["public_token"] == new.public_token

@@ -1,5 +1,7 @@
 """未保站 registry (四 建设标准) and the allocation table (附件1)."""
 
+import secrets
+
 from mongoengine import (
     BooleanField,
     DateField,
@@ -75,6 +77,13 @@ class Station(ScopedDocument):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Every station has the random address of its public report page (issue 15) from
+        its first save: a QR code printed once stays valid, and downloading one writes
+        nothing (stations older than that get theirs from `flask migrate`)."""
+        if not self.public_token:
+            self.public_token = secrets.token_urlsafe(16)
 
     def check(self) -> None:
         """Refuse combinations that cannot be true, and dates in the future."""

@@ -21,8 +21,8 @@ BULLETINS = {
     "rules": ("bulletin_rules.docx", "工作制度、工作流程、岗位职责（四（三））"),
     "report_poster": ("bulletin_report_poster.docx", "网上报告二维码海报"),
 }
-QR_KINDS = {"report_poster"}  # they show the QR code of the station's public report page
-QR_WIDTH_CM = 12
+# The sheets that show the QR code of the station's public report page, and its width (cm).
+QR_KINDS = {"report_poster": 12, "sign": 7}
 BLANK_LINE = "＿" * 10  # nothing registered: a line to write on by hand
 
 
@@ -46,7 +46,7 @@ def render_bulletin(kind: str, station, qr_png: bytes | None = None) -> bytes:
             from docx.shared import Cm
             from docxtpl import InlineImage
 
-            context["qr_image"] = InlineImage(tpl, io.BytesIO(qr_png), width=Cm(QR_WIDTH_CM))
+            context["qr_image"] = InlineImage(tpl, io.BytesIO(qr_png), width=Cm(QR_KINDS[kind]))
 
     return word.render(template, bulletin_context(station), prepare)
 

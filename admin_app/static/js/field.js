@@ -399,7 +399,12 @@
     if (waiting && !confirm("还有 " + waiting + " 条走访未发送，退出后将从手机上删除。确定退出？")) { ev.preventDefault(); return; }
     stopped = true;  // the answer clears the phone's store: let go of it first
     clearInterval(timer);
-    db.close();
+    var closing = db;
+    // A send or a redraw still under way must not touch the closed store (Chromium throws
+    // "The database connection is closing"): from now on every read or write waits for
+    // the page to go.
+    db = new Proxy({}, { get: function () { return function () { return new Promise(function () {}); }; } });
+    closing.close();
   }
   function showNet() {
     var on = navigator.onLine, el = $("net");
