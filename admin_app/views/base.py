@@ -5,11 +5,12 @@ bulk action and single-record lookup (Flask-Admin's mongoengine backend routes
 details, edit, delete and actions through `get_one()` / `get_query()`) to records whose
 `place_path` holds the user's place."""
 
+import io
 from datetime import date, datetime
 
 from bson.errors import InvalidId
 from bson.regex import Regex
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
@@ -292,6 +293,22 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
             flash(exc.message, "danger")
             return True
         return super().handle_view_exception(exc)
+
+
+def send_record_photo(collection: str, label: str):
+    """The photo `?id=` of a work record or report of `collection`, inside the user's place
+    (404 otherwise, and for another owner's file), its download audited."""
+    from ..services.children import attachments
+
+    att = attachments.get_in_scope(request.args.get("id", ""), current_user)
+    if att is None or not (att.record or "").startswith(f"{collection}:"):
+        abort(404)
+    audit.record(
+        "download", None, place_path=list(att.place_path), detail=f"{label} {att.filename}"
+    )
+    return send_file(
+        io.BytesIO(attachments.bytes_of(att)), mimetype=att.content_type, download_name=att.filename
+    )
 
 
 def equal_filter(column: str, label: str, options=None):

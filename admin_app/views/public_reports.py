@@ -24,7 +24,7 @@ from ..documents.constants import (
 from ..services import audit
 from ..services.cases import public
 from ..services.children import attachments
-from .base import ScopedModelView, equal_filter
+from .base import ScopedModelView, equal_filter, send_record_photo
 from .permissions import SCREENS, may
 
 
@@ -184,17 +184,7 @@ class PublicReportView(ScopedModelView):
     @expose("/photo/")
     def photo_view(self):
         """A photo the sender attached, inside the user's place (FILE_CSP: nothing in it runs)."""
-        att = attachments.get_in_scope(request.args.get("id", ""), current_user)
-        if att is None or not (att.record or "").startswith("public_reports:"):
-            abort(404)
-        audit.record(
-            "download", None, place_path=list(att.place_path), detail=f"群众报告照片 {att.filename}"
-        )
-        return send_file(
-            io.BytesIO(attachments.bytes_of(att)),
-            mimetype=att.content_type,
-            download_name=att.filename,
-        )
+        return send_record_photo("public_reports", "群众报告照片")
 
     @expose("/qr/")
     def qr_view(self):

@@ -1,8 +1,6 @@
 """工作台账: the station's work records, one screen each, scoped like every other."""
 
-import io
-
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from wtforms import TextAreaField
@@ -18,9 +16,8 @@ from ..documents.constants import (
     PUBLICITY_KINDS,
     REPORT_HALVES,
 )
-from ..services import audit
 from ..services.children import attachments
-from .base import ScopedModelView, equal_filter
+from .base import ScopedModelView, equal_filter, send_record_photo
 from .formatting import labelled
 from .permissions import SCREENS
 
@@ -88,17 +85,7 @@ class PublicityView(RecordView):
 
     @expose("/photo/")
     def photo_view(self):
-        att = attachments.get_in_scope(request.args.get("id", ""), current_user)
-        if att is None or not (att.record or "").startswith("publicity_events:"):
-            abort(404)
-        audit.record(
-            "download", None, place_path=list(att.place_path), detail=f"宣传培训照片 {att.filename}"
-        )
-        return send_file(
-            io.BytesIO(attachments.bytes_of(att)),
-            mimetype=att.content_type,
-            download_name=att.filename,
-        )
+        return send_record_photo("publicity_events", "宣传培训照片")
 
     column_list = ("held_on", "kind", "location", "audience", "reached", "topics")
     column_labels = {

@@ -28,6 +28,7 @@ from ...documents.constants import (
     PUBLIC_REJECT_REASONS,
     PUBLIC_RELATIONS,
     TOWNSHIP,
+    VILLAGE,
 )
 from ...documents.public_report import ChannelSwitch, PublicReceipt, PublicReport
 from .. import audit
@@ -160,29 +161,37 @@ def _reporter(report: PublicReport, text: dict, anonymous: bool) -> None:
     report.reporter_contact_enc = encrypt(contact) if contact else None
 
 
-def submit(station: Station, data: dict, photos=()) -> tuple[PublicReport, str]:
-    """A report sent on the station's public page; (report, receipt code)."""
-    if not channel_open():
-        raise DomainError(CLOSED_MESSAGE)
-    text = _text(data)
-    choices = _choices(data)
-    photos = check_photos(photos)
-    now = clock.now()
+def _report(data: dict, text: dict, choices: dict, *, channel, sent_at, place, **extra):
+    """A new report from what was typed (checked by _text and _choices), not yet saved;
+    to be taken in hand PUBLIC_ACCEPT_HOURS after sending unless `due` says otherwise."""
+    extra.setdefault("due", sent_at + timedelta(hours=PUBLIC_ACCEPT_HOURS))
     report = PublicReport(
-        channel="qr",
-        station=str(station.pk),
-        sent_at=now,
-        due=now + timedelta(hours=PUBLIC_ACCEPT_HOURS),
+        channel=channel,
+        sent_at=sent_at,
         child_name=text["child_name"],
         child_age=text["child_age"],
         where=text["where"],
         what=text["what"],
         danger_now=bool(data.get("danger_now")),
         **choices,
+        **extra,
     )
     _reporter(report, text, anonymous=not data.get("not_anonymous"))
-    report.set_place(station.place)
+    report.set_place(place)
     report.validate()
+    return report
+
+
+def submit(station: Station, data: dict, photos=()) -> tuple[PublicReport, str]:
+    """A report sent on the station's public page; (report, receipt code)."""
+    if not channel_open():
+        raise DomainError(CLOSED_MESSAGE)
+    text, choices = _text(data), _choices(data)
+    photos = check_photos(photos)
+    now = clock.now()
+    report = _report(
+        data, text, choices, channel="qr", sent_at=now, place=station.place, station=str(station.pk)
+    )
     report.save_new(SENDER)
     for name, payload in photos:
         attachments.store_for_record(report, name, payload, SENDER, note="报告人上传")
@@ -210,43 +219,30 @@ def state_of(code: str) -> str | None:
 
 
 # ---- the hotline ----
-def take_call(user, data: dict, township: str | None = None) -> PublicReport:
-    """A call to the hotline entered by a clerk as a work order, with its reply deadline."""
-    place = township or user.place
-    info = Place.info(place) or {}
-    if info.get("level") != TOWNSHIP or user.place not in info.get("place_path", []):
-        raise DomainError("热线工单由乡镇（街道）未保站登记，请选择乡镇（街道）。", "township")
-    text = _text(data)
-    choices = _choices(data)
+def _typed_time(data: dict, name: str):
+    """A date and time typed in Beijing time (None when left empty)."""
+    if not data.get(name):
+        return None
     try:
-        sent_at = (
-            dates.parse_datetime(str(data.get("sent_at") or "")) if data.get("sent_at") else None
-        )
+        return dates.parse_datetime(str(data[name]))
     except ValueError as exc:
-        raise DomainError(str(exc), "sent_at") from None
-    sent_at = sent_at or clock.now()
+        raise DomainError(str(exc), name) from None
+
+
+def take_call(user, data: dict) -> PublicReport:
+    """A call to the hotline entered by a clerk as a work order, with its reply deadline,
+    in the clerk's own township."""
+    if (Place.info(user.place) or {}).get("level") != TOWNSHIP:
+        raise DomainError("热线工单由乡镇（街道）未保站登记。")
+    text, choices = _text(data), _choices(data)
+    sent_at = _typed_time(data, "sent_at") or clock.now()
     clock.refuse_future(sent_at, "来电时间", "sent_at")
-    try:
-        due = dates.parse_datetime(str(data.get("due") or "")) if data.get("due") else None
-    except ValueError as exc:
-        raise DomainError(str(exc), "due") from None
-    due = due or sent_at + timedelta(hours=PUBLIC_ACCEPT_HOURS)
+    due = _typed_time(data, "due") or sent_at + timedelta(hours=PUBLIC_ACCEPT_HOURS)
     if due <= sent_at:
         raise DomainError("答复期限应晚于来电时间。", "due")
-    report = PublicReport(
-        channel="hotline",
-        sent_at=sent_at,
-        due=due,
-        child_name=text["child_name"],
-        child_age=text["child_age"],
-        where=text["where"],
-        what=text["what"],
-        danger_now=bool(data.get("danger_now")),
-        **choices,
+    report = _report(
+        data, text, choices, channel="hotline", sent_at=sent_at, place=user.place, due=due
     )
-    _reporter(report, text, anonymous=not data.get("not_anonymous"))
-    report.set_place(place)
-    report.validate()
     report.save_new(user)
     audit.record("create", report, detail="登记热线来电工单", actor=user)
     return report
@@ -361,7 +357,7 @@ def waiting(user, limit: int = 20) -> tuple[list[PublicReport], int]:
     station its own; for a county or above those of townships without a station account."""
     mine = PublicReport.objects.in_scope(user).filter(status="new").order_by("due")
     info = Place.info(user.place) or {}
-    if info.get("level") in (TOWNSHIP, "village"):
+    if info.get("level") in (TOWNSHIP, VILLAGE):
         return list(mine.limit(limit)), mine.count()
     pending = list(mine.only("id", "place", "due"))  # the waiting ones: a short queue
     if not pending:
