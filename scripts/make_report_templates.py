@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/make_report_templates.py [OUT_DIR]
 
-Writes doc_templates/report_half_year.docx (三(二) 每半年向乡镇人民政府（街道办事处）汇报),
+Writes doc_templates/assessment_sheet.docx (监护状况与风险等级评估表, 4.2.1/4.2.3),
+doc_templates/report_half_year.docx (三(二) 每半年向乡镇人民政府（街道办事处）汇报),
 doc_templates/report_year_summary.docx (the station's 年度工作总结) and
 doc_templates/report_county_filing.docx (五(一) the county's yearly filing of station
 construction and operation with 自治区民政厅儿童福利处).
@@ -299,7 +300,62 @@ def build_county_filing() -> bytes:
     return base.reproducible(doc)
 
 
+# ---- 监护状况与风险等级评估表 (4.2.1, 4.2.3; issue 15) ------------------------------------
+
+ASSESSMENT_FILE = "assessment_sheet.docx"
+ITEM_COLUMNS = (
+    ("类别", "group", 2.0),
+    ("序号", "no", 1.0),
+    ("评估指标", "text", 6.0),
+    ("评估结果", "answers", 5.6),
+    ("得分", "points", 2.0),
+)
+
+
+def build_assessment_sheet() -> bytes:
+    doc = new_document("监护状况与风险等级评估表")
+    title_block(doc, ["监护状况与风险等级评估表"])
+    info_lines(doc, [("评估单位", ph("unit")), ("指标版本", ph("version"))])
+    base.label_table(
+        doc,
+        [
+            (("儿童姓名", "name"), ("性别", "gender")),
+            (("出生日期", "birth"), ("年龄", "age")),
+            (("居住地", "village"),),
+            (("儿童类别", "categories"),),
+            (("评估日期", "assessed_on"), ("评估方式", "method")),
+            (("评估人", "assessors"),),
+        ],
+    )
+    sub_heading(doc, "一、评估指标（每项得分 = 所选结果的分值 × 权重）")
+    widths = [w for _, _, w in ITEM_COLUMNS]
+    table = base.grid(doc, widths)
+    head = base.new_row(table, widths, height=0.8, header=True)
+    for cell, (label, _, _) in zip(head.cells, ITEM_COLUMNS, strict=True):
+        base.put(cell, label, bold=True, center=True, size=TABLE_PT)
+    base.tag_row(table, widths, "for r in items")
+    row = base.new_row(table, widths, height=0.7)
+    for cell, (_, key, _) in zip(row.cells, ITEM_COLUMNS, strict=True):
+        base.put(cell, ph(f"r.{key}"), center=key in ("no", "points"), size=TABLE_PT)
+    base.tag_row(table, widths, "endfor")
+    sub_heading(doc, "二、评估结果")
+    base.label_table(
+        doc,
+        [
+            (("总分", "total"), ("各类得分", "by_group")),
+            (("监护状况", "outcome"), ("风险等级", "grade")),
+            (("走访频次", "frequency"), ("下次评估日期", "next_due")),
+            (("主要问题", "found"),),
+            (("评估说明", "note"),),
+        ],
+    )
+    body(doc, ph("rules"), indent=False)
+    signature(doc, "评估人（签字）：　　　　　　　　", "　　　　年　　月　　日")
+    return base.reproducible(doc)
+
+
 BUILDERS = {
+    ASSESSMENT_FILE: build_assessment_sheet,
     HALF_YEAR_FILE: build_half_year,
     YEAR_SUMMARY_FILE: build_year_summary,
     COUNTY_FILING_FILE: build_county_filing,

@@ -290,8 +290,39 @@ def load_demo_children(station_user) -> int:
         child.save(force_insert=True)
         archive.after_save(child, station_user, True, {}, note="演示数据")
         visits.make_year_plan(child, clock.today().year, station_user)
+        _demo_assessment(child, station_user)
         made += 1
     return made
+
+
+# Demo assessments (services/assessments): answers of the default indicator list and how
+# many days ago; 李梅's is overdue for reassessment, 马晓军 never assessed.
+DEMO_ASSESSMENTS = {
+    "马小花": ({"g_entrusted_weak": 2, "l_after_school": 2}, 10),
+    "王强": ({"g_incapable": 2, "g_entrusted_weak": 2, "l_poverty": 2}, 5),
+    "李梅": ({"g_entrusted_weak": 2, "s_struggle": 2}, 100),
+    "张浩": ({}, 30),
+}
+
+
+def _demo_assessment(child, user) -> None:
+    from admin_app.services import assessments
+    from admin_app.services.assessments import scale as scales
+
+    chosen, days = DEMO_ASSESSMENTS.get(child.name, (None, 0))
+    if chosen is None:
+        return
+    items = scales.current().items
+    assessments.assess(
+        child,
+        {
+            "assessed_on": clock.today() - timedelta(days=days),
+            "assessors": "李娟、马晓燕",
+            "answers": {i["code"]: str(chosen.get(i["code"], 0)) for i in items},
+            "note": "演示数据",
+        },
+        user,
+    )
 
 
 def load_demo() -> list[tuple[str, str, str]]:

@@ -398,6 +398,7 @@ def test_generator_reproduces_the_committed_templates(tmp_path):
     spec.loader.exec_module(module)
     written = module.main(tmp_path)
     assert {p.name for p in written} == {
+        "assessment_sheet.docx",
         "report_half_year.docx",
         "report_year_summary.docx",
         "report_county_filing.docx",

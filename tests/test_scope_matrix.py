@@ -222,6 +222,8 @@ PAGES = {
     "bulletins": RECORD_KEEPERS + SUPERVISORS,  # 上墙材料 (section 15)
     "holiday_years": ("province",),  # 放假调休安排: the province's alone (section 17)
     "field": ARCHIVE_EDITORS,  # 走访（手机）: those who record visits (section 18)
+    "assessments": ALL_ROLES,  # 监护与风险评估 of a child, from the archive (section 20)
+    "assessment_scale": ALL_ROLES,  # 评估指标: read by all, revised by the province (section 20)
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -2041,6 +2043,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= HOLIDAY_ENDPOINTS  # section 17
     covered |= FIELD_ENDPOINTS  # section 18
     covered |= PUBLIC_ENDPOINTS_19  # section 19
+    covered |= ASSESSMENT_ENDPOINTS  # section 20
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -2990,3 +2993,143 @@ def test_a_photo_sent_to_a_station_is_shown_only_inside_its_place(app, world, ro
     # An archive's photo is not a report's photo, even inside the place.
     other = world["child_tonggui.photo"]
     assert client.get(f"/public_reports/photo/?id={other.pk}").status_code == 404
+
+
+# --------------------------------------------------------------------------------------
+# 20. 监护与风险评估 (issue 15): a child's assessments are reached through the child, in
+# its place; the indicator list is revised by the province alone
+# --------------------------------------------------------------------------------------
+ASSESSMENT_ENDPOINTS = {
+    "assessments.index",
+    "assessments.new",
+    "assessments.save",
+    "assessments.details",
+    "assessments.sheet",
+    "assessment_scale.index",
+    "assessment_scale.save",
+}
+ASSESSORS = ARCHIVE_EDITORS
+ASSESSMENT_OUTSIDE = VISIT_OUTSIDE
+
+
+def _assessment_form(child_id: str) -> dict:
+    from admin_app.services.assessments import scale as scales
+
+    items = {f"item-{i['code']}": "0" for i in scales.current().items}
+    return {
+        "child": child_id,
+        "assessed_on": clock.today().isoformat(),
+        "assessors": "EDITED",
+        "visit": "",
+        "note": "EDITED",
+        **items,
+    }
+
+
+def _planted_entry(doc) -> str:
+    """An assessment in the child's book, written beside the archive (the archive as it was)."""
+    from admin_app.documents.assessment import AssessmentBook
+    from admin_app.services.assessments import scale as scales
+
+    scales.current()  # version 1 exists once anyone has opened the list
+    entry = {
+        "id": "e" * 32,
+        "assessed_on": datetime.combine(clock.today(), datetime.min.time()),
+        "assessors": "MARK-ASSESSOR",
+        "scale_version": 1,
+        "answers": {},
+        "total": 0,
+        "outcome": "normal",
+        "grade": "low",
+        "note": "MARK-ASSESSMENT-NOTE",
+    }
+    AssessmentBook._get_collection().update_one(
+        {"_id": str(doc.pk)},
+        {"$push": {"entries": entry}, "$set": {"place_path": list(doc.place_path)}},
+        upsert=True,
+    )
+    return entry["id"]
+
+
+def _book(doc):
+    from admin_app.documents.assessment import AssessmentBook
+
+    return AssessmentBook._get_collection().find_one({"_id": str(doc.pk)})
+
+
+@pytest.mark.parametrize(("role", "rec"), ASSESSMENT_OUTSIDE)
+def test_assessments_of_an_outside_child_show_and_change_nothing(app, world, role, rec):
+    client = sign_in(app, role)
+    doc = world[rec.name]
+    entry = _planted_entry(doc)
+    before, counts, book = snapshot(world), side_counts(), _book(doc)
+    for url in (
+        f"/assessments/?child={doc.pk}",
+        f"/assessments/new/?child={doc.pk}",
+        f"/assessments/view/?child={doc.pk}&entry={entry}",
+    ):
+        page = client.get(url)
+        assert redirects_to(page, "/children/"), (url, page.status_code)
+        assert_hidden(page, rec, doc)
+        assert "MARK-ASSESS" not in body_text(page)
+    sheet = client.get(f"/assessments/sheet/?child={doc.pk}&entry={entry}")
+    assert sheet.status_code == 404 and b"MARK-ASSESS" not in sheet.data
+    resp = client.post("/assessments/new/", data=_assessment_form(str(doc.pk)))
+    assert redirects_to(resp, "/children/"), resp.status_code
+    assert_hidden(resp, rec, doc)
+    assert_unchanged(world, before)
+    assert side_counts() == counts and _book(doc) == book
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_assessments_of_an_inside_child(app, world, role):
+    """Positive control: every role reads them; the archive keepers make one."""
+    client = sign_in(app, role)
+    rec = next(r for r in CHILD_RECORDS if r.name == "child_chunlin")
+    doc = world[rec.name]
+    entry = _planted_entry(doc)
+    before = snapshot(world)
+    page = client.get(f"/assessments/?child={doc.pk}")
+    assert page.status_code == 200 and rec.labels[0] in page.get_data(as_text=True)
+    details = client.get(f"/assessments/view/?child={doc.pk}&entry={entry}")
+    assert "MARK-ASSESSMENT-NOTE" in details.get_data(as_text=True)
+    sheet = client.get(f"/assessments/sheet/?child={doc.pk}&entry={entry}")
+    assert sheet.status_code == 200 and sheet.mimetype.endswith("wordprocessingml.document")
+    resp = client.post("/assessments/new/", data=_assessment_form(str(doc.pk)))
+    book = _book(doc)
+    if role in ASSESSORS:
+        assert redirects_to(resp, "/assessments/view/"), resp.status_code
+        assert len(book["entries"]) == 2 and book["place_path"] == PATHS[CHUNLIN]
+        assert_unchanged(world, before, others_of(world, rec))
+    else:
+        assert redirects_to(resp, "/assessments/"), resp.status_code
+        assert len(book["entries"]) == 1
+        assert_unchanged(world, before)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_only_the_province_revises_the_indicator_list(app, world, role):
+    from admin_app.documents.assessment import AssessmentScale
+    from admin_app.services.assessments import scale as scales
+
+    client = sign_in(app, role)
+    v1 = scales.current()
+    assert client.get("/assessment_scale/").status_code == 200
+    form = {
+        "base_version": str(v1.id),
+        "rows": "1",
+        "note": "EDITED",
+        "item-0-group": "living",
+        "item-0-text": "EDITED",
+        "item-0-weight": "1",
+        "item-0-options": "否=0\n是=2",
+        **{f"aspect-{a}": "3" for a in ("missing", "improper", "insufficient")},
+        "grade-low-min_score": "0",
+        "grade-medium-min_score": "5",
+        "grade-high-min_score": "9",
+        **{f"grade-{g}-frequency": "monthly" for g in ("low", "medium", "high")},
+        **{f"grade-{g}-reassess": "quarter" for g in ("low", "medium", "high")},
+    }
+    resp = client.post("/assessment_scale/", data=form)
+    assert resp.status_code == 302, resp.status_code
+    assert AssessmentScale.objects.count() == (2 if role == "province" else 1)

@@ -43,6 +43,7 @@ from .constants import (
     GENDERS,
     GUARDIAN_SITUATIONS,
     GUARDIANSHIP,
+    GUARDIANSHIP_OUTCOMES,
     HUKOU_STATUSES,
     NO_ID_REASONS,
     RELATIONS,
@@ -168,6 +169,11 @@ class Child(ScopedDocument):
     risk_level = StringField(choices=RISK_LEVELS, default="low")
     risk_reason = StringField(max_length=500)
     visit_frequency = StringField(choices=FREQUENCY_CHOICES, default="quarterly")
+    # The latest structured assessment (documents/assessment.py): its outcome, its day and
+    # when the next one is due (a to-do from that day).
+    guardianship_outcome = StringField(choices=GUARDIANSHIP_OUTCOMES)
+    last_assessment = DateField()
+    next_assessment = DateField()
     director = StringField(max_length=40)  # user name of the responsible 儿童主任
     status = StringField(choices=CHILD_STATUSES, default="active")
     status_date = DateField()

@@ -16,6 +16,7 @@ from ..documents.records import (
     Volunteer,
     WorkPlan,
 )
+from .assessments import AssessmentView, ScaleView
 from .audit_log import AuditView
 from .bulletins import BulletinView
 from .calendar import HolidayYearView
@@ -58,6 +59,10 @@ def init_admin(app) -> Admin:
     )
     admin.add_view(VisitView(name="走访记录", category="一人一档", endpoint="visits"))
     admin.add_view(FieldView(name="走访（手机）", category="一人一档", endpoint="field"))
+    admin.add_view(
+        AssessmentView(name="监护与风险评估", category="一人一档", endpoint="assessments")
+    )
+    admin.add_view(ScaleView(name="评估指标", category="一人一档", endpoint="assessment_scale"))
     admin.add_view(
         PublicReportView(
             PublicReport, name="群众报告（待受理）", category="个案处置", endpoint="public_reports"

@@ -12,7 +12,7 @@ from flask_login import current_user
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core import clock
+from ..core import clock, dates
 from ..documents import DomainError, Place, mask_id, mask_phone
 from ..documents.constants import (
     CATEGORIES,
@@ -46,6 +46,8 @@ from .children_list import (
 )
 from .converters import tidy_strings
 from .permissions import SCREENS
+
+ASSESSED_FIELDS = ("risk_level", "risk_reason", "visit_frequency")
 
 
 class ChildView(ScopedModelView):
@@ -280,6 +282,12 @@ class ChildView(ScopedModelView):
         form.village.choices = self._village_choices()
         if obj is not None and not form.village.data:
             form.village.data = obj.place
+        if obj is not None and obj.last_assessment:
+            # An assessed archive takes its grade, reason and frequency from its latest
+            # assessment (services/assessments), never from a hand-picked value.
+            for name in ASSESSED_FIELDS:
+                if hasattr(form, name):
+                    delattr(form, name)
         return form
 
     def populate(self, form, model):
@@ -322,6 +330,12 @@ class ChildView(ScopedModelView):
                 can_transfer=current_user.role in ("station", "social_worker"),
                 photos=attachments.listing(child.photo_ids),
                 today=clock.today(),
+            )
+        if template == self.edit_template and getattr(kwargs.get("model"), "last_assessment", None):
+            flash(
+                "风险等级、风险原因和走访频次以最近一次监护与风险评估"
+                f"（{dates.cn_date(kwargs['model'].last_assessment)}）为准，如需调整请进行新评估。",
+                "info",
             )
         if template == self.list_template:
             kwargs["todo_label"] = TODO_FILTERS.get(request.args.get("todo", ""))

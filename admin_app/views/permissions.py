@@ -37,7 +37,11 @@ SCREENS = {
     "children": May(ALL_ROLES, ARCHIVE_KEEPERS, delete=()),
     "child_import": May(ARCHIVE_KEEPERS),
     "visits": May(ALL_ROLES),
-    "field": May(ARCHIVE_KEEPERS),  # 走访（手机）: those who record visits
+    "field": May(ARCHIVE_KEEPERS),
+    # 监护与风险评估: read by all, made by those who keep the archives; the indicator list
+    # (评估指标) is read by all and revised by the province alone.
+    "assessments": May(ALL_ROLES, ARCHIVE_KEEPERS),
+    "assessment_scale": May(ALL_ROLES, (ROLE_PROVINCE,)),  # 走访（手机）: those who record visits
     "cases": May(CASE_ROLES, (), CASE_WORKERS, ()),
     "case_forms": May(CASE_ROLES, CASE_WORKERS, delete=()),  # 附件5, 附件6, 附件7
     # 群众报告: reports sent on a station's public page and hotline work orders. A county

@@ -5,6 +5,8 @@ an id outside the user's place, or no id at all, is "not found". The visit book 
 and written only by its `_id` (see admin_app/services/visits/).
 """
 
+from datetime import timedelta
+
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
@@ -18,7 +20,7 @@ from ..documents import Child, DomainError
 from ..documents.base import get_scoped
 from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
-from ..services import audit, visits
+from ..services import assessments, audit, visits
 from ..services.children import attachments
 from ..services.visits import book as visit_book
 from .base import SecureBaseView
@@ -173,6 +175,8 @@ class VisitView(SecureBaseView):
             findings=visits.FINDINGS,
             frequency=visits.FREQUENCY_LABELS.get(child.visit_frequency, ""),
             can_record=self.can_record() and child.status == "active",
+            # a visit of the last VISIT_DAYS days may carry an assessment (services/assessments)
+            assess_since=clock.today() - timedelta(days=assessments.VISIT_DAYS),
             sees_location=privacy.sees_identity(current_user),  # where a family lives
             visit_form=visit_form,
             plan_form=plan_form,

@@ -124,3 +124,26 @@ REVIEW_STATUSES = (("pending", "待督导员审核"), ("reviewed", "已审核"),
 REVIEW_WORKDAYS = 5  # 附件2 4.1.1
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+# ---- 监护状况评估 and 风险等级评估 (4.2.1, 4.2.3, 5.3, 附件4 step 3; issue 15) ----
+# The indicator groups, as 5.3 names what a visit learns (监护、生活、学习、健康) and the
+# harm questions of 附件4 step 3 (危机评估).
+ASSESSMENT_GROUPS = (
+    ("guardianship", "监护状况"),
+    ("living", "生活状况"),
+    ("study", "学习状况"),
+    ("health", "健康状况"),
+    ("harm", "伤害情形"),
+)
+# The guardianship outcome (4.2.1: 监护缺失、监护不当、监护不足), most serious first: the
+# first aspect whose items reach its threshold names the outcome.
+GUARDIANSHIP_ASPECTS = (
+    ("missing", "监护缺失"),
+    ("improper", "监护不当"),
+    ("insufficient", "监护不足"),
+)
+GUARDIANSHIP_OUTCOMES = (*GUARDIANSHIP_ASPECTS, ("normal", "监护正常"))
+RISK_COLOURS = {"low": "#2e7d32", "medium": "#e65100", "high": "#c62828"}
+RISK_COLOUR_NAMES = {"low": "绿色", "medium": "橙色", "high": "红色"}
+# How soon a grade is assessed again: a calendar period of core/periods.py.
+REASSESS_PERIODS = (("month", "每月"), ("quarter", "每季度"), ("half_year", "每半年"))

@@ -308,6 +308,9 @@ def transfer(child: Child, to_village: str, user, reason: str) -> None:
 
     books = VisitBook._get_collection()
     books.update_one({"_id": str(child.pk)}, {"$set": {"place_path": list(child.place_path)}})
+    from .. import assessments
+
+    assessments.follow(child)
     book = books.find_one({"_id": str(child.pk)}, {"visits.photo_ids": 1}) or {}
     visit_photos = [i for v in book.get("visits", []) for i in v.get("photo_ids", [])]
     move(list(child.photo_ids or []) + visit_photos, list(child.place_path))

@@ -24,6 +24,8 @@ WINDOWS = {
     "visit_soon": (0, 7),
     "turning_18": (0, 90),
     "high_risk_unvisited": (None, -1),
+    "assessment_overdue": (None, -1),
+    "assessment_soon": (0, 14),
 }
 NEVER = date.min  # a high-risk child never visited: due since always
 
@@ -34,6 +36,8 @@ def due_date(row: dict, kind: str) -> date | None:
         return _d(row.get("review_due")) if row.get("review") == "pending" else None
     if kind in ("visit_overdue", "visit_soon"):
         return _d(row.get("next_visit"))
+    if kind in ("assessment_overdue", "assessment_soon"):
+        return _d(row.get("next_assessment"))  # set by the latest assessment (services/assessments)
     if kind == "turning_18":
         return clock.turns_adult(_d(row["birth"]))
     if kind == "high_risk_unvisited":

@@ -12,6 +12,7 @@ NARRATIVE_LIMIT = 4000  # HalfYearReport's text fields hold this much
 
 def figure_sections(f: dict) -> list[dict]:
     """[{key, title, rows: [{group, item, value}]}]: every figure, labelled, in report order."""
+    a = f["assessments"]
     c, v, k, r, pub, act = (
         f["children"],
         f["visits"],
@@ -34,6 +35,12 @@ def figure_sections(f: dict) -> list[dict]:
             [(x["label"], x["n"]) for x in c["by_category"]] + [("未标注类别", c["no_category"])],
         ),
         *block("按风险等级（人）", [(x["label"], x["n"]) for x in c["by_risk"]]),
+        *block(
+            "监护与风险评估",
+            [("本期评估（人次）", a["made"]), ("本期评估儿童（人）", a["children"])]
+            + [(f"本期评估结论：{x['label']}（人）", x["n"]) for x in a["by_outcome"]]
+            + [("逾期未重新评估（人）", a["overdue"]), ("尚未评估（人）", a["never"])],
+        ),
         *block("按就学状况（人）", [(x["label"], x["n"]) for x in c["by_school"]]),
         *block("按档案状态（份）", [(x["label"], x["n"]) for x in c["by_status"]]),
         *block(
@@ -150,6 +157,8 @@ def draft_narrative(f: dict) -> dict:
         f"截至报送日，辖区在册儿童{c['total']}人"
         + (f"，其中{cats}" if cats else "")
         + f"；高风险儿童{high}人。本期新建档{c['new']}份，减少{c['decrease']}份。",
+        f"本期开展监护状况与风险等级评估{f['assessments']['made']}人次、"
+        f"覆盖儿童{f['assessments']['children']}人。",
         f"本期计划走访{v['planned']}次，已按计划完成{v['done']}次"
         + (f"（完成率{v['rate']}%）" if v["rate"] is not None else "")
         + f"，实际走访{v['made']}次、覆盖儿童{v['children']}人。",
@@ -167,6 +176,8 @@ def draft_narrative(f: dict) -> dict:
         )
     if t.get("high_risk_unvisited"):
         problems.append(f"高风险儿童中有{t['high_risk_unvisited']}人超过走访周期未走访。")
+    if f["assessments"]["overdue"]:
+        problems.append(f"有{f['assessments']['overdue']}名儿童超过评估周期未重新评估。")
     if k["first_visit_missed"]:
         problems.append(f"严重侵害案件中有{k['first_visit_missed']}件首次家访超过24小时。")
     if r["late"]:

@@ -19,6 +19,7 @@ from ...documents.constants import (
     CHILD_STATUSES,
     CLOSED_STEPS,
     FIRST_VISIT_HOURS,
+    GUARDIANSHIP_OUTCOMES,
     OPEN_REFERRAL_STATUSES,
     PUBLICITY_KINDS,
     RISK_LEVELS,
@@ -144,6 +145,32 @@ def _visits(rows: list[dict], p: dict, today: date) -> dict:
         "by_kind": _count(VISIT_KINDS, kinds),
         "high_risk": len(high),
         "high_risk_visited": len(high & visited),
+    }
+
+
+def _assessments(rows: list[dict], p: dict, today: date) -> dict:
+    """监护与风险评估 of the period: made (人次), children assessed, the guardianship outcome
+    of each child's latest assessment in the period; now: overdue for reassessment, never
+    assessed (archives in the register)."""
+    from ...documents.assessment import AssessmentBook
+
+    made, outcomes = 0, Counter()
+    coll = AssessmentBook._get_collection()
+    for r in rows:
+        if not r.get("assessed"):
+            continue  # never assessed: no book to read
+        book = coll.find_one({"_id": r["id"]}, {"entries.assessed_on": 1, "entries.outcome": 1})
+        inside = [e for e in (book or {}).get("entries") or [] if _within(e.get("assessed_on"), p)]
+        made += len(inside)
+        if inside:
+            outcomes[max(inside, key=lambda e: e["assessed_on"])["outcome"]] += 1
+    active = [r for r in rows if r.get("status") == "active"]
+    return {
+        "made": made,
+        "children": sum(outcomes.values()),
+        "by_outcome": _count(GUARDIANSHIP_OUTCOMES, outcomes),
+        "overdue": len(todos.todo_rows(rows, "assessment_overdue", today)),
+        "never": sum(1 for r in active if not r.get("assessed")),
     }
 
 
@@ -302,6 +329,7 @@ def station_figures(user, start: date, end: date, *, kind: str | None = None) ->
         "today": today,
         "children": _children(rows, p, scope),
         "visits": _visits(rows, p, today),
+        "assessments": _assessments(rows, p, today),
         "cases": _cases(scope, p),
         "referrals": _referrals(scope, p, today),
         "publicity": _publicity(scope, p),

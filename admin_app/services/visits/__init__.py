@@ -311,7 +311,8 @@ def record_visit(
     recorded on a phone brings its own id, the time it was recorded there (`made_at`) and,
     when the person allowed it, where (`location`, "lat,lng"). The visit fulfils the earliest
     open planned visit due by its date plus 7 days; `next_visit` becomes a new planned
-    visit; a risk level other than the archive's updates the archive.
+    visit; a risk level other than the archive's updates the archive, unless the archive
+    has a structured assessment (its grade then comes from assessments alone).
     """
     today = clock.today()
     _require_active(child, "登记走访")
@@ -345,7 +346,12 @@ def record_visit(
         "走访人员": ["", visit.visitors],
     }
     if values["risk_level"] and values["risk_level"] != child.risk_level:
-        changes.update(_reassess(child, values["risk_level"], values["risk_reason"], user))
+        if child.last_assessment:
+            # An assessed archive's grade comes from its assessments (services/assessments);
+            # the visit keeps what its visitor judged.
+            changes["走访时判断的风险等级"] = ["", RISK_LABELS.get(values["risk_level"], "")]
+        else:
+            changes.update(_reassess(child, values["risk_level"], values["risk_reason"], user))
     done_due = _mark_done(child, visit)
     if visit.next_visit:
         book = book_of(child)
