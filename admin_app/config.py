@@ -50,9 +50,12 @@ PUBLIC_STATION_LIMIT = os.environ.get("WBZ_PUBLIC_STATION_LIMIT", "60 per day")
 PUBLIC_STATUS_LIMIT = os.environ.get("WBZ_PUBLIC_STATUS_LIMIT", "30 per hour")
 # The address the QR codes open (https://… behind nginx); else the address of the request.
 PUBLIC_BASE_URL = os.environ.get("WBZ_PUBLIC_BASE_URL", "")
-# Where the limit counts: memory:// counts per worker process; a province deployment with
-# several app servers sets e.g. redis://… (docs/DEPLOY.md).
-RATELIMIT_STORAGE_URI = os.environ.get("WBZ_RATELIMIT_STORAGE_URI", "memory://")
+# Where the limits count. Empty: in the product's own database, shared by every worker
+# and app server (admin_app/ratelimit.py); memory:// counts per worker process (a limit of
+# 5 then lets 5 × workers through); redis://… names a store of its own (docs/DEPLOY.md).
+RATELIMIT_STORAGE_URI = os.environ.get("WBZ_RATELIMIT_STORAGE_URI", "")
+# The database does not answer: count in memory meanwhile rather than fail the page.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 IDLE_TIMEOUT_MINUTES = int(os.environ.get("WBZ_IDLE_TIMEOUT_MINUTES", "30"))
 PROXIES = int(os.environ.get("WBZ_PROXIES", "0"))  # 1 behind one nginx
 

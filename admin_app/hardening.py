@@ -13,9 +13,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import ratelimit
 from .core import text
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Its storage is set by init_app from the configuration (ratelimit.py: shared by every
+# worker unless RATELIMIT_STORAGE_URI names another); a storage given here would win.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # Flask-Admin's pages use inline scripts and styles (its list actions, the date pickers);
 # everything else comes from this site only, and no other site may frame a page.
@@ -107,7 +110,7 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXIES") or 0)
     if proxies:  # nginx in front: its X-Forwarded-For/-Proto name the client
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    ratelimit.configure(app)
     limiter.init_app(app)
     app.before_request(_start)
     app.after_request(_headers)

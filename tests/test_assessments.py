@@ -412,3 +412,21 @@ def test_an_assessed_archive_takes_its_grade_from_assessments_alone(app, users):
     # not yet assessed: the visit form still offers a first judgement
     fresh = make_child(name="李小红")
     assert 'name="visit-risk_level"' in text(clerk.get(f"/visits/?child={fresh.pk}"))
+
+
+def test_assessments_follow_a_moved_archive(app, users):
+    from admin_app.services.children import archive
+
+    clerk = login_as(app, users["station"])
+    child = make_child()
+    assess(clerk, child, g_neglect=2)
+    (entry,) = assessments.history(child)
+    child.reload()  # the assessment wrote the archive
+    with app.test_request_context():
+        archive.transfer(child, "640104200201", users["station"], "随父母迁居通贵乡")
+    assert AssessmentBook.objects.get(pk=str(child.pk)).place_path[-1] == "640104200201"
+    there = login_as(app, make_user("tg_station", "station", "640104200000"))
+    page = text(there.get(f"/assessments/view/?child={child.pk}&entry={entry.id}"))
+    assert "监护不当" in page
+    here = clerk.get(f"/assessments/view/?child={child.pk}&entry={entry.id}")
+    assert here.status_code == 302 and "/children/" in here.headers["Location"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from flask import request
 
+from admin_app.core import clock
 from admin_app.hardening import limiter
 from tests.conftest import login_as, text
 from tests.factories import PASSWORD
@@ -170,3 +171,36 @@ def test_bidirectional_overrides_never_enter():
 
     assert text_rules.clean("马\u202e小明") == "马小明"
     assert "\u202e" not in text_rules.file_name("照片\u202egpj.exe")
+
+
+# ---- the limits count in the database, for every worker at once ---------------------
+
+
+def test_the_limits_count_in_the_products_database(app):
+    from admin_app.ratelimit import SCHEME, SharedCounters
+
+    assert app.config["RATELIMIT_STORAGE_URI"].startswith(f"{SCHEME}://")
+    limiter.reset()
+    assert isinstance(limiter.limiter.storage, SharedCounters)
+
+
+def test_two_workers_share_one_count(app, time_travel):
+    """Two processes' storages on the same database (as gunicorn's workers): a limit of
+    3 lets 3 through in all, not 3 each; the window opens again once it has passed."""
+    from limits import RateLimitItemPerMinute
+    from limits.strategies import FixedWindowRateLimiter
+
+    from admin_app.ratelimit import SharedCounters
+
+    uri, options = app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_STORAGE_OPTIONS"]
+    one, two = SharedCounters(uri, **options), SharedCounters(uri, **options)
+    one.reset()
+    a, b = FixedWindowRateLimiter(one), FixedWindowRateLimiter(two)
+    limit = RateLimitItemPerMinute(3)
+    assert [a.hit(limit, "addr"), b.hit(limit, "addr"), a.hit(limit, "addr")] == [True] * 3
+    assert not b.hit(limit, "addr") and not a.hit(limit, "addr")
+    assert b.hit(limit, "another address")
+    assert a.get_window_stats(limit, "addr").remaining == 0
+    time_travel.move_to(clock.now() + timedelta(seconds=61))
+    assert b.hit(limit, "addr") and a.get_window_stats(limit, "addr").remaining == 2
+    one.reset()
