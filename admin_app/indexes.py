@@ -35,6 +35,8 @@ SCREEN_INDEXES = (
         (0, 1, 2, 3),
     ),
     ("audit_log", [("action", 1), ("at", -1)], (), "操作日志：按操作筛选（含条数）", (0, 1, 2, 3)),
+    ("fund_entries", [("year", 1), ("on", -1)], (), "资金与购买服务：本辖区某年度的资金"),
+    ("service_projects", [("year", 1), ("start", 1)], (), "资金与购买服务：本辖区某年度的项目"),
     (
         "cases",
         [("reported_at", -1)],

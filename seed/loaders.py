@@ -382,4 +382,49 @@ def load_demo() -> list[tuple[str, str, str]]:
         s.set_place(code)
         s.save()
     load_demo_children(User.objects.get(username="demo_station"))
+    load_demo_funds(User.objects.get(username="demo_county"))
     return out
+
+
+def load_demo_funds(county_user) -> None:
+    """掌政镇's funds and one purchased service this year (五(三)), once."""
+    from admin_app.documents.funds import FundEntry
+    from admin_app.services.stations import funds
+
+    township = "640104100000"
+    if Place.info(township) is None or FundEntry.objects(place=township).first():
+        return
+    today = clock.today()
+    first = date(today.year, 1, 1)
+    for kind, amount, extra, days in (
+        ("received", "50000", {"source": "region"}, 20),
+        ("received", "20000.50", {"source": "county"}, 10),
+        ("spent", "12345.67", {"purpose": "equipment"}, 5),
+        ("spent", "3000", {"purpose": "operation"}, 1),
+    ):
+        on = max(first, today - timedelta(days=days))
+        funds.add_entry(
+            county_user,
+            township,
+            {
+                "year": today.year,
+                "kind": kind,
+                "on": on,
+                "amount": amount,
+                "note": "演示数据",
+                **extra,
+            },
+        )
+    funds.add_project(
+        county_user,
+        township,
+        {
+            "year": today.year,
+            "name": "掌政镇困境儿童关爱服务项目",
+            "provider": "宁夏某社会工作服务中心",
+            "amount": "80000",
+            "start": first,
+            "end": date(today.year, 12, 31),
+            "content": "个案服务、四点半课堂、监护指导",
+        },
+    )

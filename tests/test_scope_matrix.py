@@ -224,6 +224,7 @@ PAGES = {
     "field": ARCHIVE_EDITORS,  # 走访（手机）: those who record visits (section 18)
     "assessments": ALL_ROLES,  # 监护与风险评估 of a child, from the archive (section 20)
     "assessment_scale": ALL_ROLES,  # 评估指标: read by all, revised by the province (section 20)
+    "funds": ("province", "city", "county", "station", "social_worker"),  # section 21
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -2044,6 +2045,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= FIELD_ENDPOINTS  # section 18
     covered |= PUBLIC_ENDPOINTS_19  # section 19
     covered |= ASSESSMENT_ENDPOINTS  # section 20
+    covered |= FUND_ENDPOINTS  # section 21
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -3133,3 +3135,103 @@ def test_only_the_province_revises_the_indicator_list(app, world, role):
     resp = client.post("/assessment_scale/", data=form)
     assert resp.status_code == 302, resp.status_code
     assert AssessmentScale.objects.count() == (2 if role == "province" else 1)
+
+
+# --------------------------------------------------------------------------------------
+# 21. 资金与购买服务 (issue 16, 五(三)): money is written by a county or a city inside its
+# place only; every role reads (and exports) only its place's; a station its own
+# --------------------------------------------------------------------------------------
+FUND_ENDPOINTS = {
+    "funds.index",
+    "funds.entry",
+    "funds.project",
+    "funds.evaluate",
+    "funds.delete",
+    "funds.export",
+}
+FUND_READERS = PAGES["funds"]
+FUND_KEEPERS = ("county", "city")
+
+
+def _plant_funds() -> dict:
+    from admin_app.documents.funds import FundEntry, ServiceProject
+
+    planted = {}
+    for key, township, short in CASE_TOWNSHIPS:
+        entry = FundEntry(
+            year=clock.today().year,
+            kind="received",
+            on=clock.today(),
+            amount_fen=1234500 + len(planted),
+            source="region",
+            note=f"MARK-FUND-{key.upper()}",
+        )
+        entry.set_place(township)
+        entry.save()
+        project = ServiceProject(
+            year=clock.today().year,
+            name=f"MARK-PROJECT-{key.upper()}",
+            provider=f"{short}社工",
+            amount_fen=100,
+            start=clock.today(),
+            end=clock.today(),
+        )
+        project.set_place(township)
+        project.save()
+        planted[key] = (township, entry, project)
+    return planted
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_funds_stay_in_their_place(app, world, role):
+    from admin_app.documents.funds import FundEntry, ServiceProject
+
+    planted = _plant_funds()
+    client = sign_in(app, role)
+    if role not in FUND_READERS:
+        assert client.get("/funds/").status_code == 403
+        assert client.get("/funds/export/").status_code == 403
+        assert client.post("/funds/entry/", data={"township": ZHANGZHENG}).status_code == 403
+        return
+    place = ROLE_PLACES[role]
+    export = load_workbook(io.BytesIO(client.get("/funds/export/").data)).active
+    exported = " ".join(str(c) for r in export.iter_rows(values_only=True) for c in r)
+    for key, (township, entry, project) in planted.items():
+        inside = place in PATHS[township]
+        page = body_text(client.get(f"/funds/?township={township}"))
+        for mark in (entry.note, project.name):
+            assert (mark in page) == inside, (key, mark)
+            assert (mark in exported) == inside, (key, mark)
+        year = str(clock.today().year)
+        client.post(
+            "/funds/entry/",
+            data={
+                "township": township,
+                "year": year,
+                "kind": "received",
+                "amount": "1",
+                "on": clock.today().isoformat(),
+                "source": "county",
+                "note": "EDITED",
+            },
+        )
+        client.post("/funds/delete/", data={"id": str(entry.pk), "township": township})
+        client.post(
+            "/funds/evaluate/",
+            data={
+                "id": str(project.pk),
+                "township": township,
+                "result": "passed",
+                "evaluated_on": clock.today().isoformat(),
+                "evaluation": "EDITED",
+            },
+        )
+        wrote = FundEntry.objects(place=township, note="EDITED").count()
+        deleted = FundEntry.objects(pk=entry.pk).first() is None
+        evaluated = ServiceProject.objects.get(pk=project.pk).result == "passed"
+        keeper = inside and role in FUND_KEEPERS
+        assert (wrote == 1, deleted) == (keeper, keeper), (key, role)
+        assert evaluated == (inside and role == "city"), (key, role)
+    for bad in BAD_IDS.values():
+        client.post("/funds/delete/", data={"id": bad, "township": ZHANGZHENG})
+        client.post("/funds/evaluate/", data={"id": bad, "result": "passed"})

@@ -12,6 +12,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -109,6 +110,9 @@ def xlsx(title: str, headers: list[str], rows) -> bytes:
     for row in rows:
         values = [guard(v) for v in row]
         ws.append(values)
+        for cell, v in zip(ws[ws.max_row], values, strict=False):
+            if isinstance(v, Decimal):  # money (core/money.py): exact, shown to the 分
+                cell.number_format = "#,##0.00"
         for i, v in enumerate(values):
             widths[i] = max(widths[i], display_width(v))
     style_header(ws[1], boxed=False)

@@ -120,13 +120,17 @@ class Guardian(EmbeddedDocument):
     phone = StringField(max_length=20)
     situation = StringField(choices=GUARDIAN_SITUATIONS, default="home")
     is_guardian = BooleanField(default=True)
+    work_place = StringField(max_length=100)  # 外出务工地 (a parent away: 三(二))
+    employer = StringField(max_length=100)  # 工作单位, if known
     note = StringField(max_length=200)
 
     def __str__(self):
         """马建国（父亲，外出务工）: who they are to the child, and where they are."""
+        situation = dict(GUARDIAN_SITUATIONS).get(self.situation, "")
+        away = "，".join(x for x in (self.work_place, self.employer) if x)
         parts = [
             dict(RELATIONS).get(self.relation, ""),
-            dict(GUARDIAN_SITUATIONS).get(self.situation, ""),
+            f"{situation}：{away}" if situation and away else situation,
         ]
         return f"{self.name}（{'，'.join(p for p in parts if p)}）"
 
@@ -169,6 +173,10 @@ class Child(ScopedDocument):
     risk_level = StringField(choices=RISK_LEVELS, default="low")
     risk_reason = StringField(max_length=500)
     visit_frequency = StringField(choices=FREQUENCY_CHOICES, default="quarterly")
+    # 农村留守儿童: the agreement entrusting the child's care (委托照护协议), with whom and
+    # when (the 受委托监护人 is among the guardians); missing, it is a to-do.
+    care_agreement_date = DateField()
+    care_agreement_note = StringField(max_length=200)
     # The latest structured assessment (documents/assessment.py): its outcome, its day and
     # when the next one is due (a to-do from that day).
     guardianship_outcome = StringField(choices=GUARDIANSHIP_OUTCOMES)
@@ -221,12 +229,27 @@ class Child(ScopedDocument):
         row = Place.info(self.place)
         if row is None or row["level"] != VILLAGE:
             raise DomainError("请选择儿童居住的村（居）。", "village")
+        self._check_agreement()
         for g in self.guardians or []:
             if g.id_number:
                 try:
                     g.id_number = check_id_number(g.id_number).number
                 except DomainError as exc:
                     raise DomainError(f"监护人 {g.name} 的{exc.message}", "guardians") from exc
+
+    def _check_agreement(self) -> None:
+        """委托照护协议 (三(二)): dated, not in the future nor before the child's birth, and
+        naming whom the care is entrusted to (a guardian marked 受委托监护人)."""
+        if not self.care_agreement_date:
+            return
+        clock.refuse_future(self.care_agreement_date, "委托照护协议签订日期", "care_agreement_date")
+        if self.care_agreement_date < self.birth_date:
+            raise DomainError("委托照护协议签订日期不能早于儿童出生日期。", "care_agreement_date")
+        if not any(g.relation == "entrusted" for g in self.guardians or []):
+            raise DomainError(
+                "填写委托照护协议时，请在监护人中添加关系为“受委托监护人”的一人。",
+                "care_agreement_date",
+            )
 
     def _check_identity(self) -> None:
         """The 身份证 number agrees with the birth date and gender typed, or a reason why

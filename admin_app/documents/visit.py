@@ -11,6 +11,7 @@ from mongoengine import (
 )
 
 from ..core import clock
+from .constants import PARENT_CONTACTS
 
 VISIT_KINDS = (
     ("regular", "定期走访"),
@@ -43,6 +44,8 @@ class VisitRecord(EmbeddedDocument):
     study = StringField(max_length=1000)  # 学习
     health = StringField(max_length=1000)  # 健康
     services = StringField(max_length=1000)
+    # 农村留守儿童: contact with the parents away since the last visit (三(二))
+    parent_contact = StringField(choices=PARENT_CONTACTS)
     risk_level = StringField()
     risk_reason = StringField(max_length=500)
     next_visit = DateField()

@@ -25,6 +25,7 @@ from .child_import import ChildImportView
 from .children import ChildView
 from .dashboard import HomeView
 from .field import FieldView
+from .funds import FundsView
 from .help_requests import HelpRequestView
 from .mandatory_reports import MandatoryReportView
 from .places import PlaceView
@@ -106,6 +107,7 @@ def init_admin(app) -> Admin:
     admin.add_view(ProgressView(name="建设进度", category="站点建设", endpoint="progress"))
     admin.add_view(BulletinView(name="上墙材料", category="墙报与报告", endpoint="bulletins"))
     admin.add_view(ReportView(name="工作报告", category="墙报与报告", endpoint="reports"))
+    admin.add_view(FundsView(name="资金与购买服务", category="站点建设", endpoint="funds"))
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
     admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))

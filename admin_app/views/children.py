@@ -132,6 +132,8 @@ class ChildView(ScopedModelView):
         "categories",
         "guardianship",
         "guardians",
+        "care_agreement_date",
+        "care_agreement_note",
         "benefits",
         "risk_level",
         "risk_reason",
@@ -159,6 +161,11 @@ class ChildView(ScopedModelView):
             "description": "18 位；出生日期和性别须与号码一致。没有号码（如无户籍）时留空并选择原因。",
         },
         "birth_date": {"label": "出生日期"},
+        "care_agreement_date": {
+            "label": "委托照护协议签订日期",
+            "description": "农村留守儿童：父母外出务工时与受委托监护人签订委托照护协议的日期；"
+            "受委托监护人请在上方“监护人及家庭成员”中添加（关系选“受委托监护人”）。",
+        },
     }
     form_widget_args = {"categories": {"class": "list-unstyled wbz-checks"}}
     form_subdocuments = {
@@ -171,6 +178,8 @@ class ChildView(ScopedModelView):
                         "id_number",
                         "phone",
                         "situation",
+                        "work_place",
+                        "employer",
                         "is_guardian",
                         "note",
                     ),
@@ -180,6 +189,11 @@ class ChildView(ScopedModelView):
                         "id_number": {"label": "身份证号码"},
                         "phone": {"label": "联系电话"},
                         "situation": {"label": "现状"},
+                        "work_place": {
+                            "label": "外出务工地",
+                            "description": "现状为外出务工时填写：省、市、县或具体地点",
+                        },
+                        "employer": {"label": "工作单位（如知道）"},
                         "is_guardian": {"label": "是监护人"},
                         "note": {"label": "备注"},
                     },

@@ -41,7 +41,12 @@ SCREENS = {
     # 监护与风险评估: read by all, made by those who keep the archives; the indicator list
     # (评估指标) is read by all and revised by the province alone.
     "assessments": May(ALL_ROLES, ARCHIVE_KEEPERS),
-    "assessment_scale": May(ALL_ROLES, (ROLE_PROVINCE,)),  # 走访（手机）: those who record visits
+    "assessment_scale": May(ALL_ROLES, (ROLE_PROVINCE,)),
+    # 资金与购买服务 (五(三)): a station sees its own; only a county or a city writes money.
+    "funds": May(
+        (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER),
+        (ROLE_COUNTY, ROLE_CITY),
+    ),  # 走访（手机）: those who record visits
     "cases": May(CASE_ROLES, (), CASE_WORKERS, ()),
     "case_forms": May(CASE_ROLES, CASE_WORKERS, delete=()),  # 附件5, 附件6, 附件7
     # 群众报告: reports sent on a station's public page and hotline work orders. A county

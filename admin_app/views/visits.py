@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from ..core import clock, dates, privacy
 from ..documents import Child, DomainError
 from ..documents.base import get_scoped
-from ..documents.constants import PROVINCE_CODE, RISK_LEVELS
+from ..documents.constants import LEFT_BEHIND, PARENT_CONTACTS, PROVINCE_CODE, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
 from ..services import assessments, audit, visits
 from ..services.children import attachments
@@ -72,6 +72,13 @@ class VisitForm(FlaskForm):
         "回访的服务事项",
         validators=[_length(200, "回访的服务事项")],
         description="走访类型为“跟踪回访”时必填：回访此前提供的哪项服务",
+    )
+    parent_contact = SelectField(
+        "自上次走访以来与外出父母的联系",
+        choices=_choices([("", "请选择…"), *PARENT_CONTACTS]),
+        default="",
+        validate_choice=False,
+        description="农村留守儿童填写",
     )
     risk_level = SelectField(
         "风险再评估",
@@ -175,6 +182,8 @@ class VisitView(SecureBaseView):
             findings=visits.FINDINGS,
             frequency=visits.FREQUENCY_LABELS.get(child.visit_frequency, ""),
             can_record=self.can_record() and child.status == "active",
+            left_behind=LEFT_BEHIND in (child.categories or []),
+            parent_contacts=dict(PARENT_CONTACTS),
             # a visit of the last VISIT_DAYS days may carry an assessment (services/assessments)
             assess_since=clock.today() - timedelta(days=assessments.VISIT_DAYS),
             sees_location=privacy.sees_identity(current_user),  # where a family lives

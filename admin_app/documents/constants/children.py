@@ -125,6 +125,16 @@ REVIEW_WORKDAYS = 5  # 附件2 4.1.1
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
+# ---- 农村留守儿童: the parents away and the entrusted carer (三(二); issue 16) ----
+# How the child kept in touch with the parents working away since the last visit.
+PARENT_CONTACTS = (
+    ("weekly", "每周都有联系"),
+    ("monthly", "每月有联系"),
+    ("rarely", "偶尔联系"),
+    ("none", "自上次走访以来未联系"),
+)
+LEFT_BEHIND = "left_behind"
+
 # ---- 监护状况评估 and 风险等级评估 (4.2.1, 4.2.3, 5.3, 附件4 step 3; issue 15) ----
 # The indicator groups, as 5.3 names what a visit learns (监护、生活、学习、健康) and the
 # harm questions of 附件4 step 3 (危机评估).

@@ -77,10 +77,11 @@ TODOS = (
     ("turning_18", "90 天内年满 18 周岁"),
     ("assessment_overdue", "重新评估已逾期"),
     ("assessment_soon", "14 天内应重新评估"),
+    ("agreement_missing", "留守儿童未签订委托照护协议"),
     ("first_visit_overdue", "严重侵害案件 24 小时首次家访已超时"),
     ("late_referrals", "转介反馈已逾期"),
 )
-ARCHIVE_TODOS = TODOS[:9]
+ARCHIVE_TODOS = TODOS[:10]
 # The to-dos a visit answers: on the phone (走访（手机）) each is a filter of the cards.
 FIELD_TODOS = (
     "visit_overdue",

@@ -55,3 +55,17 @@ MAX_NAME_LEN = 50
 MAX_NOTE_LEN = 500
 MAX_TARGET = 100
 MIN_PASSWORD_LEN = 10
+
+# ---- 五(三) station funds and government-purchased services (issue 16) ----
+FUND_KINDS = (("received", "收到补助资金"), ("spent", "资金支出"))
+FUND_SOURCES = (
+    ("central", "中央财政"),
+    ("region", "自治区财政"),
+    ("city", "市级财政"),
+    ("county", "县（区）财政"),
+    ("lottery", "福彩公益金"),
+    ("other", "其他"),
+)
+# What the subsidy is spent on (五(三): 场所、设施设备、运营).
+FUND_PURPOSES = (("premises", "场所建设"), ("equipment", "设施设备"), ("operation", "运营服务"))
+PROJECT_RESULTS = (("pending", "未验收"), ("passed", "验收合格"), ("failed", "验收不合格"))

@@ -44,6 +44,8 @@ FIELD_LABELS = {
     "categories": "困境类别",
     "guardianship": "监护状况",
     "guardians": "监护人及家庭成员",
+    "care_agreement_date": "委托照护协议签订日期",
+    "care_agreement_note": "委托照护协议说明",
     "benefits": "享受或申请的保障政策",
     "risk_level": "风险等级",
     "risk_reason": "风险原因",
@@ -102,6 +104,8 @@ def _embedded_text(item) -> str:
     parts = [
         dict(RELATIONS).get(data.get("relation"), ""),
         dict(GUARDIAN_SITUATIONS).get(data.get("situation"), ""),
+        f"务工地 {data['work_place']}" if data.get("work_place") else "",
+        f"工作单位 {data['employer']}" if data.get("employer") else "",
         "监护人" if data.get("is_guardian") else "",
         f"电话 {data['phone']}" if data.get("phone") else "",
         f"身份证 {data['id_number']}" if data.get("id_number") else "",

@@ -39,6 +39,7 @@ def row_of(child: Child) -> dict:
         "review_due": child.review_due.isoformat() if child.review_due else None,
         "director": child.director or "",
         "frequency": child.visit_frequency,
+        "agreement": bool(child.care_agreement_date),
         "assessed": child.last_assessment.isoformat() if child.last_assessment else None,
         "next_assessment": (child.next_assessment.isoformat() if child.next_assessment else None),
     }

@@ -109,7 +109,7 @@ def _usable(doc: dict, today: date) -> dict | None:
         figures = json.loads(doc["figures"])
         if doc.get("token"):
             _decoded[doc["_id"]] = (doc["token"], doc["computed"], figures)
-    if set(figures["dates"]) != set(todos.WINDOWS):
+    if set(figures["dates"]) != set(todos.WINDOWS) or set(figures["states"]) != set(todos.STATES):
         return None  # kept before a to-do was added or removed: computed again
     day = date.fromisoformat(figures["day"])
     return figures if day <= today <= day + timedelta(days=VALID_DAYS) else None

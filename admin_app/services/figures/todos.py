@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from ...core import clock, periods
-from ...documents.constants import ARCHIVE_TODOS, FREQUENCY_PERIODS
+from ...documents.constants import ARCHIVE_TODOS, FREQUENCY_PERIODS, LEFT_BEHIND
 
 
 def _d(value):
@@ -14,6 +14,10 @@ def _d(value):
 STATES = {
     "review": lambda r: r.get("review") == "pending",
     "returned": lambda r: r.get("review") == "returned",
+    # 农村留守儿童 without a 委托照护协议 (三(二); documents/child.py: care_agreement_date)
+    "agreement_missing": lambda r: (
+        LEFT_BEHIND in (r.get("categories") or []) and not r.get("agreement")
+    ),
 }
 # A dated to-do concerns a row when the row's date for it falls in a window of days
 # around today: (first, last) days after today, None for no bound. A window either has

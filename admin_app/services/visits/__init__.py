@@ -12,7 +12,12 @@ from mongoengine.errors import ValidationError
 
 from ...core import clock, dates, periods
 from ...documents import Conflict, DomainError, PlannedVisit, VisitBook, VisitRecord
-from ...documents.constants import FREQUENCY_PERIODS, RISK_LEVELS, VISIT_FREQUENCIES
+from ...documents.constants import (
+    FREQUENCY_PERIODS,
+    PARENT_CONTACTS,
+    RISK_LEVELS,
+    VISIT_FREQUENCIES,
+)
 from .. import audit
 from ..children import archive_history, attachments, roster
 from .book import (
@@ -24,6 +29,7 @@ from .book import (
 )
 
 RISK_LABELS = dict(RISK_LEVELS)
+PARENT_CONTACT_LABELS = dict(PARENT_CONTACTS)
 FREQUENCY_LABELS = {k: label for k, label, _ in VISIT_FREQUENCIES}
 FINDINGS = (
     ("guardianship", "监护情况"),
@@ -220,6 +226,9 @@ def _clean(data: dict, child, today: date) -> dict:
         raise DomainError("请选择风险等级。", "risk_level")
     if risk == "high" and not out["risk_reason"]:
         raise DomainError("评估为高风险时须填写风险原因。", "risk_reason")
+    contact = data.get("parent_contact") or ""
+    if contact and contact not in PARENT_CONTACT_LABELS:
+        raise DomainError("请选择与外出父母的联系情况。", "parent_contact")
     next_visit = _next_visit(data.get("next_visit"), visit_day)
     if kind == "follow_up" and not out["follow_up_of"]:
         raise DomainError("跟踪回访须填写回访的服务事项。", "follow_up_of")
@@ -228,6 +237,7 @@ def _clean(data: dict, child, today: date) -> dict:
         "date": visit_day,
         "kind": kind,
         "risk_level": risk or None,
+        "parent_contact": contact or None,
         "next_visit": next_visit,
     }
 
@@ -345,6 +355,8 @@ def record_visit(
         "走访类型": ["", KIND_LABELS[visit.kind]],
         "走访人员": ["", visit.visitors],
     }
+    if visit.parent_contact:
+        changes["与外出父母联系"] = ["", PARENT_CONTACT_LABELS[visit.parent_contact]]
     if values["risk_level"] and values["risk_level"] != child.risk_level:
         if child.last_assessment:
             # An assessed archive's grade comes from its assessments (services/assessments);
