@@ -36,6 +36,7 @@ SCREEN_INDEXES = (
     ),
     ("audit_log", [("action", 1), ("at", -1)], (), "操作日志：按操作筛选（含条数）", (0, 1, 2, 3)),
     ("fund_entries", [("year", 1), ("on", -1)], (), "资金与购买服务：本辖区某年度的资金"),
+    ("spot_checks", [("drawn_on", -1), ("created_at", -1)], (), "督导抽查：本辖区最近的抽查"),
     ("service_projects", [("year", 1), ("start", 1)], (), "资金与购买服务：本辖区某年度的项目"),
     (
         "cases",

@@ -383,7 +383,41 @@ def load_demo() -> list[tuple[str, str, str]]:
         s.save()
     load_demo_children(User.objects.get(username="demo_station"))
     load_demo_funds(User.objects.get(username="demo_county"))
+    load_demo_people(User.objects.get(username="demo_station"))
     return out
+
+
+def load_demo_people(station_user) -> None:
+    """掌政镇's people register and one training this year with some of them (五(四))."""
+    from admin_app.documents.records import PublicityEvent, Worker
+
+    township = "640104100000"
+    if Place.info(township) is None or Worker.objects(place=township).first():
+        return
+    people = []
+    for name, role, village, qual, year in (
+        ("李娟", "supervisor", None, "assistant", 2021),
+        ("马晓燕", "social_worker", None, "intermediate", 2019),
+        ("王秀兰", "director", "640104100201", "none", None),
+        ("杨建军", "director", "640104100200", "none", None),
+        ("海小燕", "volunteer", None, "none", None),
+    ):
+        w = Worker(name=name, role=role, village=village, qualification=qual, qualified_year=year)
+        w.phone = "13900000010"
+        w.set_place(township)
+        w.save_new(station_user)
+        people.append(w)
+    event = PublicityEvent(
+        held_on=max(date(clock.today().year, 1, 1), clock.today() - timedelta(days=30)),
+        kind="director_training",
+        location="掌政镇未保站",
+        audience="督导员、儿童主任",
+        reached=3,
+        topics="走访规范与监护状况评估（演示数据）",
+        attendees=[str(w.pk) for w in people[:3]],
+    )
+    event.set_place(township)
+    event.save_new(station_user)
 
 
 def load_demo_funds(county_user) -> None:

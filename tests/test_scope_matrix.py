@@ -74,6 +74,7 @@ from admin_app.documents.records import (
     PublicityEvent,
     SocialOrganization,
     Volunteer,
+    Worker,
     WorkPlan,
 )
 from admin_app.services import cases
@@ -184,6 +185,7 @@ RECORD_MODELS = {
     "publicity": PublicityEvent,
     "activities": CommunityActivity,
     "volunteers": Volunteer,
+    "workers": Worker,
     "social_orgs": SocialOrganization,
     "caring_families": CaringFamily,
     "half_year_reports": HalfYearReport,
@@ -225,6 +227,7 @@ PAGES = {
     "assessments": ALL_ROLES,  # 监护与风险评估 of a child, from the archive (section 20)
     "assessment_scale": ALL_ROLES,  # 评估指标: read by all, revised by the province (section 20)
     "funds": ("province", "city", "county", "station", "social_worker"),  # section 21
+    "spot_checks": ("province", "city", "county", "station", "social_worker"),  # section 22
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -487,6 +490,7 @@ RECORDS += [
         "愿者三营",
         ("志愿者三营", "MARK-SKILLS-SANYING"),
     ),
+    Rec("worker_sanying", "workers", SANYING, "督导三营", ("督导三营", "MARK-WORKER-SANYING")),
     Rec(
         "org_sanying", "social_orgs", SANYING, "组织三营", ("社会组织三营", "MARK-SERVICES-SANYING")
     ),
@@ -505,6 +509,7 @@ RECORD_EDITED = {
     "publicity": "topics",
     "activities": "content",
     "volunteers": "skills",
+    "workers": "note",
     "social_orgs": "services",
     "caring_families": "note",
     "half_year_reports": "summary",
@@ -549,6 +554,14 @@ def record_values(ep: str, labels: tuple[str, ...], reached: int = 5) -> dict:
             "hours": 10,
             "active": True,
         },
+        "workers": lambda: {
+            "name": first,
+            "role": "supervisor",
+            "note": second,
+            "phone": "13800000003",
+            "qualification": "none",
+            "active": True,
+        },
         "social_orgs": lambda: {
             "name": first,
             "kind": "social_work",
@@ -586,7 +599,10 @@ def record_form(ep: str, values: dict) -> dict:
     form = {}
     for name in view.form_columns:
         value = values.get(name)
-        if value is None or value is False:
+        if value is None or value is False or value == []:
+            continue
+        if isinstance(value, list):  # a multiple choice (a training's attendees)
+            form[name] = [str(v) for v in value]
             continue
         form[name] = (
             "y" if value is True else value.isoformat() if isinstance(value, date) else str(value)
@@ -599,6 +615,7 @@ RECORD_VIEWS = {
     "publicity": "PublicityView",
     "activities": "ActivityView",
     "volunteers": "VolunteerView",
+    "workers": "WorkerView",
     "social_orgs": "SocialOrganizationView",
     "caring_families": "CaringFamilyView",
     "half_year_reports": "HalfYearReportView",
@@ -1826,6 +1843,10 @@ def test_case_record_is_created_only_in_the_users_place(app, world, role, ep):
     client = sign_in(app, role)
     counts, before = record_counts(), snapshot(world)
     smuggled = {"place": SANYING, "place_path": PATHS[SANYING], "village": SANYING_VILLAGE}
+    if ep == "workers":  # 服务村（居） is the form's own field: an outside one is refused
+        refused = client.post(f"/{ep}/new/", data={**create_data(ep, SANYING, "x"), **smuggled})
+        assert refused.status_code in (200, 302) and record_counts() == counts
+        del smuggled["village"]
 
     form = client.get(f"/{ep}/new/")
     resp = client.post(f"/{ep}/new/", data={**create_data(ep, SANYING, "new_outsider"), **smuggled})
@@ -2046,6 +2067,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= PUBLIC_ENDPOINTS_19  # section 19
     covered |= ASSESSMENT_ENDPOINTS  # section 20
     covered |= FUND_ENDPOINTS  # section 21
+    covered |= SPOT_CHECK_ENDPOINTS  # section 22
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -3235,3 +3257,63 @@ def test_funds_stay_in_their_place(app, world, role):
     for bad in BAD_IDS.values():
         client.post("/funds/delete/", data={"id": bad, "township": ZHANGZHENG})
         client.post("/funds/evaluate/", data={"id": bad, "result": "passed"})
+
+
+# --------------------------------------------------------------------------------------
+# 22. 督导抽查 (issue 16): drawn by the township 督导员 in a village of its own; read and
+# checked only inside the place
+# --------------------------------------------------------------------------------------
+SPOT_CHECK_ENDPOINTS = {
+    "spot_checks.index",
+    "spot_checks.draw",
+    "spot_checks.details",
+    "spot_checks.result",
+}
+SPOT_CHECKERS = ("station",)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_spot_checks_stay_in_their_place(app, world, role):
+    from admin_app.documents.spot_check import SpotCheck, SpotItem
+
+    planted = {}
+    for key, township, _short in CASE_TOWNSHIPS:
+        village = next(
+            c for c, _n, level, parent, _k in PLACES if parent == township and level == "village"
+        )
+        check = SpotCheck(
+            seed=f"MARK-SEED-{key.upper()}",
+            archives=1,
+            visits=0,
+            visit_days=90,
+            population=1,
+            drawn_on=clock.today(),
+            items=[SpotItem(kind="archive", child=str(ObjectId()), child_name=f"MARK-SPOT-{key}")],
+        )
+        check.set_place(village)
+        check.save()
+        planted[key] = (village, check)
+    client = sign_in(app, role)
+    if role not in PAGES["spot_checks"]:
+        assert client.get("/spot_checks/").status_code == 403
+        assert client.post("/spot_checks/draw/", data={"village": CHUNLIN}).status_code == 403
+        return
+    listing = body_text(client.get("/spot_checks/"))
+    for key, (village, check) in planted.items():
+        inside = ROLE_PLACES[role] in PATHS[village]
+        assert (check.seed in listing) == inside, (key, role)
+        page = client.get(f"/spot_checks/view/?id={check.pk}")
+        assert (f"MARK-SPOT-{key}" in body_text(page)) == inside, (key, role)
+        client.post(
+            "/spot_checks/result/",
+            data={"id": str(check.pk), "index": "0", "result": "confirmed", "note": "EDITED"},
+        )
+        result = SpotCheck.objects.get(pk=check.pk).items[0].result
+        assert (result == "confirmed") == (inside and role in SPOT_CHECKERS), (key, role)
+        before = SpotCheck.objects.count()
+        client.post("/spot_checks/draw/", data={"village": village, "archives": "1", "visits": "0"})
+        drew = SpotCheck.objects.count() - before
+        # 春林村 holds the world's children: the township's 督导员 draws there, nobody else
+        assert drew == (1 if inside and role in SPOT_CHECKERS else 0), (key, role, drew)
+    for bad in BAD_IDS.values():
+        assert client.get(f"/spot_checks/view/?id={quote(bad, safe='')}").status_code == 302

@@ -39,6 +39,7 @@ from admin_app.documents.records import (
     PublicityEvent,
     SocialOrganization,
     Volunteer,
+    Worker,
     WorkPlan,
 )
 from tests import when
@@ -208,6 +209,20 @@ BUILDERS = {
         lambda: placed(
             PublicityEvent(
                 held_on=end_of_last_month(), kind="law_policy", location="村委会", reached=30
+            ),
+            ZHANGZHENG,
+        ),
+    ),
+    "workers": (
+        "station",
+        lambda: placed(
+            Worker(
+                name="王芳",
+                role="director",
+                village="640104100201",
+                phone="13900000000",
+                qualification="assistant",
+                qualified_year=clock.today().year - 1,
             ),
             ZHANGZHENG,
         ),

@@ -12,6 +12,8 @@ from .constants import (
     PLAN_STATUSES,
     PUBLICITY_KINDS,
     REPORT_HALVES,
+    SOCIAL_WORK_QUALIFICATIONS,
+    WORKER_ROLES,
 )
 
 TEXT = 4000
@@ -27,8 +29,28 @@ class PublicityEvent(ScopedDocument):
     reached = IntField(min_value=0, max_value=100000)
     topics = StringField(max_length=TEXT)
     photo_ids = ListField(StringField())
+    attendees = ListField(StringField())  # a training's people (Worker ids): 五(四)
 
     meta = {"collection": "publicity_events", "indexes": ["place_path"], "ordering": ["-held_on"]}
+
+
+class Worker(ScopedDocument):
+    """A person who does the work (五(四), 附件2 3.1.2): 儿童督导员, 儿童主任, 儿童社工, 志愿者,
+    filed under the township; a 儿童主任 names the village they serve."""
+
+    name = StringField(required=True, max_length=50)
+    role = StringField(required=True, choices=WORKER_ROLES)
+    village = StringField()  # a village key inside the township (儿童主任)
+    phone = StringField(max_length=20)
+    qualification = StringField(choices=SOCIAL_WORK_QUALIFICATIONS, default="none")
+    qualified_year = IntField(min_value=2008, max_value=2100)  # 社会工作者职业资格 obtained
+    active = BooleanField(default=True)
+    note = StringField(max_length=200)
+
+    meta = {"collection": "workers", "indexes": ["place_path"], "ordering": ["role", "name"]}
+
+    def __str__(self):
+        return f"{self.name}（{dict(WORKER_ROLES).get(self.role, '')}）"
 
 
 class Volunteer(ScopedDocument):

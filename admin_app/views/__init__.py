@@ -14,6 +14,7 @@ from ..documents.records import (
     PublicityEvent,
     SocialOrganization,
     Volunteer,
+    Worker,
     WorkPlan,
 )
 from .assessments import AssessmentView, ScaleView
@@ -37,10 +38,12 @@ from .records import (
     PublicityView,
     SocialOrganizationView,
     VolunteerView,
+    WorkerView,
     WorkPlanView,
 )
 from .referrals import ReceivingUnitView, ReferralView
 from .reports import ReportView
+from .spot_checks import SpotCheckView
 from .stations import AllocationView, ProgressView, StationView
 from .users import UserView
 from .visits import VisitView
@@ -108,6 +111,7 @@ def init_admin(app) -> Admin:
     admin.add_view(BulletinView(name="上墙材料", category="墙报与报告", endpoint="bulletins"))
     admin.add_view(ReportView(name="工作报告", category="墙报与报告", endpoint="reports"))
     admin.add_view(FundsView(name="资金与购买服务", category="站点建设", endpoint="funds"))
+    admin.add_view(SpotCheckView(name="督导抽查", category="工作台账", endpoint="spot_checks"))
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
     admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))
@@ -120,6 +124,7 @@ def init_admin(app) -> Admin:
         (WorkPlanView, WorkPlan, "年度工作计划", "work_plans"),
         (PublicityView, PublicityEvent, "宣传培训", "publicity"),
         (ActivityView, CommunityActivity, "儿童之家与四点半课堂", "activities"),
+        (WorkerView, Worker, "人员名册与培训", "workers"),
         (VolunteerView, Volunteer, "志愿者", "volunteers"),
         (SocialOrganizationView, SocialOrganization, "社会组织", "social_orgs"),
         (CaringFamilyView, CaringFamily, "爱心家庭备案", "caring_families"),

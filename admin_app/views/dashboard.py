@@ -7,12 +7,16 @@ from flask_login import current_user
 from ..core import clock
 from ..documents import User
 from ..documents.constants import FIELD_TODOS
-from ..services import workdays
+from ..services import people, workdays
 from ..services.figures import todos
 from ..services.figures.dashboard_data import figures
 from ..services.stations import progress
 from .base import SecureViewMixin
 from .permissions import SCREENS
+
+# 五(四): the county trains everyone each year; the to-do shows all year, red from November.
+TRAINING_WATCHERS = ("county", "station", "social_worker")
+TRAINING_LATE_MONTH = 11
 
 
 def home_context(user) -> dict:
@@ -37,6 +41,10 @@ def home_context(user) -> dict:
         ctx["total"] = progress.total_row(rows)
         ctx["user_count"] = User.objects.in_scope(user).count()
         ctx["locked_users"] = User.objects.in_scope(user).filter(locked_until__ne=None).count()
+    if user.role in TRAINING_WATCHERS:  # 五(四): everyone trained each year
+        ctx["untrained"] = people.untrained(user).count()
+        ctx["training_year"] = clock.today().year
+        ctx["training_late"] = clock.today().month >= TRAINING_LATE_MONTH
     if user.role == "province":
         ctx["holidays_missing"] = workdays.next_year_missing(clock.today())
     return ctx

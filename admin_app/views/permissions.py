@@ -43,6 +43,10 @@ SCREENS = {
     "assessments": May(ALL_ROLES, ARCHIVE_KEEPERS),
     "assessment_scale": May(ALL_ROLES, (ROLE_PROVINCE,)),
     # 资金与购买服务 (五(三)): a station sees its own; only a county or a city writes money.
+    # 督导抽查: drawn and checked by the township 督导员; read by the staff and above.
+    "spot_checks": May(
+        (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER), (ROLE_STATION,)
+    ),
     "funds": May(
         (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER),
         (ROLE_COUNTY, ROLE_CITY),

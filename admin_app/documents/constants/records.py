@@ -5,6 +5,7 @@ PUBLICITY_KINDS = (
     ("law_policy", "法规政策宣传"),
     ("director_training", "儿童主任培训"),
     ("volunteer_training", "志愿者培训"),
+    ("staff_training", "督导员、社工业务培训"),
     ("family_lecture", "家庭教育讲座"),
     ("parent_child", "亲子活动"),
     ("self_protection", "自我保护教育"),
@@ -88,3 +89,23 @@ FIELD_TODOS = (
     "visit_soon",
     "high_risk_unvisited",
 )  # the to-dos about archives: each a filter of the children list
+
+# ---- 五(四) people who do the work and their trainings (issue 16) ----
+WORKER_ROLES = (
+    ("supervisor", "儿童督导员"),
+    ("director", "儿童主任"),
+    ("social_worker", "儿童社工"),
+    ("volunteer", "志愿者"),
+)
+# The publicity events that are trainings: their attendance list counts (五(四): the county
+# trains every 督导员 and 儿童主任 each year).
+TRAINING_KINDS = ("director_training", "volunteer_training", "staff_training")
+
+# ---- 督导抽查 (附件2 3.1.2; issue 16) ----
+SPOT_CHECK_KINDS = (("archive", "档案核实"), ("visit", "走访核实"))
+SPOT_CHECK_RESULTS = (
+    ("pending", "待核实"),
+    ("confirmed", "属实"),
+    ("discrepancy", "有出入，需更正"),
+    ("not_found", "查无此人/未走访"),
+)
