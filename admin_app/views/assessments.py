@@ -16,12 +16,10 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..core import clock, dates, text
-from ..documents import Child, DomainError
-from ..documents.base import get_scoped
+from ..documents import DomainError
 from ..documents.constants import (
     ASSESSMENT_GROUPS,
     GUARDIANSHIP_ASPECTS,
-    PROVINCE_CODE,
     REASSESS_PERIODS,
     RISK_COLOUR_NAMES,
     RISK_COLOURS,
@@ -31,7 +29,7 @@ from ..documents.constants import (
 from ..services import assessments, audit
 from ..services.assessments import scale as scales
 from ..services.assessments import sheet
-from .base import SecureBaseView
+from .base import ChildPageView, SecureBaseView
 from .fields import DateInputField
 from .permissions import SCREENS, may
 
@@ -69,27 +67,10 @@ def _labels():
     }
 
 
-class AssessmentView(SecureBaseView):
+class AssessmentView(ChildPageView):
     """A child's 监护与风险评估: not in the menu, opened from the archive page."""
 
     roles = SCREENS["assessments"].see
-
-    def is_visible(self):
-        return False
-
-    def _child(self, raw):
-        raw = (raw or "").strip()
-        if not raw:
-            return None
-        child, elsewhere = get_scoped(Child, raw, current_user)
-        if elsewhere:
-            audit.record("denied", None, detail=f"children:{raw}", place_path=[PROVINCE_CODE])
-        return child
-
-    @staticmethod
-    def _not_found():
-        flash(NOT_FOUND, "danger")
-        return redirect(url_for("children.index_view"))
 
     @staticmethod
     def can_assess(child=None) -> bool:

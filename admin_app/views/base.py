@@ -74,6 +74,31 @@ class SecureBaseView(SecureViewMixin, BaseView):
     """A plain (non-model) admin page behind the same role checks."""
 
 
+class ChildPageView(SecureBaseView):
+    """A page of one child (走访, 评估), opened from the archive, not in the menu. The child
+    is always read through the scope; an id outside the user's place, or none, is "not
+    found" (a foreign id logged where only the province reads it)."""
+
+    def is_visible(self):
+        return False
+
+    def _child(self, raw):
+        from ..documents import Child
+
+        raw = (raw or "").strip()
+        if not raw:
+            return None
+        child, elsewhere = get_scoped(Child, raw, current_user)
+        if elsewhere:
+            audit.record("denied", None, detail=f"children:{raw}", place_path=[PROVINCE_CODE])
+        return child
+
+    @staticmethod
+    def _not_found():
+        flash("记录不存在或不在您的管辖范围内。", "danger")
+        return redirect(url_for("children.index_view"))
+
+
 class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
     """Every model screen. Subclasses set `roles`, `edit_roles` and columns."""
 

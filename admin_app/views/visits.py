@@ -16,18 +16,16 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..core import clock, dates, privacy
-from ..documents import Child, DomainError
-from ..documents.base import get_scoped
-from ..documents.constants import LEFT_BEHIND, PARENT_CONTACTS, PROVINCE_CODE, RISK_LEVELS
+from ..documents import DomainError
+from ..documents.constants import LEFT_BEHIND, PARENT_CONTACTS, RISK_LEVELS
 from ..documents.visit import VISIT_KINDS
 from ..services import assessments, audit, visits
 from ..services.children import attachments
 from ..services.visits import book as visit_book
-from .base import SecureBaseView
+from .base import ChildPageView
 from .fields import DateInputField
 from .permissions import SCREENS
 
-NOT_FOUND = "记录不存在或不在您的管辖范围内。"
 RECORD_ROLES = ("station", "social_worker", "village")
 NO_RIGHT = "只有未保站人员和村（居）儿童主任可以登记走访、制定走访计划。"
 
@@ -125,28 +123,10 @@ def _year_choices():
     return _choices([(str(this), f"{this}年"), (str(this + 1), f"{this + 1}年")])
 
 
-class VisitView(SecureBaseView):
+class VisitView(ChildPageView):
     """走访计划与记录 of one child: not in the menu, opened from the archive page."""
 
     roles = SCREENS["visits"].see
-
-    def is_visible(self):
-        return False
-
-    # ---- the child, always through the scope ----
-    def _child(self, raw):
-        raw = (raw or "").strip()
-        if not raw:
-            return None
-        child, elsewhere = get_scoped(Child, raw, current_user)
-        if elsewhere:
-            audit.record("denied", None, detail=f"children:{raw}", place_path=[PROVINCE_CODE])
-        return child
-
-    @staticmethod
-    def _not_found():
-        flash(NOT_FOUND, "danger")
-        return redirect(url_for("children.index_view"))
 
     @staticmethod
     def can_record() -> bool:

@@ -41,7 +41,6 @@ class Result:
     grade: str
     frequency: str
     reassess: str
-    raised_by: tuple  # texts of the items whose answer raised the grade (floor)
     found: tuple  # texts of the items answered with a score above 0, by weighted score
 
 
@@ -69,7 +68,7 @@ def versions() -> list[AssessmentScale]:
 def grade_of(scale: AssessmentScale, answers: dict) -> Result:
     """The result of `answers` (item code -> index of the chosen answer) on `scale`."""
     total, by_group, by_aspect = 0, {}, {a: 0 for a in ASPECTS}
-    floor, raised_by, found = "low", [], []
+    floor, found = "low", []
     for item in scale.items:
         index = answers.get(item["code"])
         if index is None:
@@ -84,8 +83,6 @@ def grade_of(scale: AssessmentScale, answers: dict) -> Result:
             found.append((points, item["text"], option["label"]))
         if option.get("floor") and _rank(option["floor"]) > _rank(floor):
             floor = option["floor"]
-        if option.get("floor") and _rank(option["floor"]) > 0:
-            raised_by.append(item["text"])
     outcome = next(
         (a for a in ASPECTS if by_aspect[a] >= int(scale.aspects.get(a, 1 << 30))), "normal"
     )
@@ -100,7 +97,6 @@ def grade_of(scale: AssessmentScale, answers: dict) -> Result:
         grade=grade,
         frequency=chosen["frequency"],
         reassess=chosen["reassess"],
-        raised_by=tuple(raised_by),
         found=tuple(f"{text}（{label}）" for _, text, label in sorted(found, key=lambda f: -f[0])),
     )
 
