@@ -38,6 +38,7 @@ SCREEN_INDEXES = (
     ("fund_entries", [("year", 1), ("on", -1)], (), "资金与购买服务：本辖区某年度的资金"),
     ("spot_checks", [("drawn_on", -1), ("created_at", -1)], (), "督导抽查：本辖区最近的抽查"),
     ("service_projects", [("year", 1), ("start", 1)], (), "资金与购买服务：本辖区某年度的项目"),
+    ("appraisal_sheets", [("year", 1), ("kind", 1)], (), "工作考核：本辖区某期的儿童主任考核表"),
     (
         "cases",
         [("reported_at", -1)],

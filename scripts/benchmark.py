@@ -1088,6 +1088,31 @@ def main() -> int:
                 return lambda: list(db["roster_summaries"].find({}))
             return lambda: [db["roster_summaries"].find_one({"_id": t}) for t in ts]
 
+        def appraisal_floor(role):
+            """What 工作考核 must read per township: the roster, then the visit books and
+            the histories of its archives by `_id` (services/appraisal: items)."""
+            ts = scope_townships[role]
+
+            def run():
+                for t in ts:
+                    ids = list(
+                        (coll_roster.find_one({"_id": t}, {"rows": 1}) or {}).get("rows", {})
+                    )
+                    list(db["visit_books"].find({"_id": {"$in": ids}}, {"plan": 1, "visits": 1}))
+                    list(db["child_history"].find({"_id": {"$in": ids}}, {"entries": 1}))
+
+            return run
+
+        def appraisal_cold(role):
+            """The 工作考核 page with nothing kept (the first reader after a change)."""
+            shown = page(role, "/appraisal/")
+
+            def run():
+                db["appraisal_figures"].delete_many({})
+                return shown()
+
+            return run
+
         save_cycle = iter(range(10**9))
 
         def save_archive():
@@ -1236,6 +1261,20 @@ def main() -> int:
                 "province",
                 page("province", "/"),
                 summary_floor("province"),
+            ),
+        ]
+        cases += [
+            (
+                "工作考核 /appraisal/ computed",
+                "station",
+                appraisal_cold("station"),
+                appraisal_floor("station"),
+            ),
+            (
+                "工作考核 /appraisal/ kept",
+                "county",
+                page("county", "/appraisal/"),
+                summary_floor("county"),
             ),
         ]
         cases += record_cases(app, db, users, page, sqlite_base)

@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/make_report_templates.py [OUT_DIR]
 
-Writes doc_templates/assessment_sheet.docx (监护状况与风险等级评估表, 4.2.1/4.2.3),
+Writes doc_templates/appraisal_sheet.docx and appraisal_summary.docx (儿童主任工作考核表,
+the county's 未保站工作考核汇总表), doc_templates/assessment_sheet.docx (监护状况与风险等级评估表, 4.2.1/4.2.3),
 doc_templates/report_half_year.docx (三(二) 每半年向乡镇人民政府（街道办事处）汇报),
 doc_templates/report_year_summary.docx (the station's 年度工作总结) and
 doc_templates/report_county_filing.docx (五(一) the county's yearly filing of station
@@ -49,7 +50,11 @@ STATION_COLUMNS = (
     ("在册儿童（人）", "children", 1.5),
     ("本年案件（件）", "cases", 1.5),
 )
-CENTERED = ("no", "value", "staff", "children", "cases")  # figures sit in the middle of their cell
+CENTERED = (
+    *("no", "value", "staff", "children", "cases"),
+    *("planned", "on_time", "missed", "visits", "created", "reviews", "overdue", "reports"),
+    "checked",
+)  # figures sit in the middle of their cell
 FIGURE_SECTIONS = (
     ("儿童信息管理情况", "children_rows", "无在册儿童"),
     ("走访巡查情况", "visit_rows", "无走访数据"),
@@ -354,7 +359,74 @@ def build_assessment_sheet() -> bytes:
     return base.reproducible(doc)
 
 
+# ---- 儿童主任工作考核表 and the county's summary (附件2 3.1.2, 附件3 督导考核; issue 16) ----
+
+APPRAISAL_FILE = "appraisal_sheet.docx"
+APPRAISAL_SUMMARY_FILE = "appraisal_summary.docx"
+APPRAISAL_COLUMNS = (("项目", "item", 4.6), ("数值", "value", 3.6), ("说明", "note", 8.4))
+SUMMARY_COLUMNS = (
+    ("序号", "no", 0.8),
+    ("乡镇（街道）", "township", 2.0),
+    ("应走访", "planned", 1.0),
+    ("按时走访（按时率）", "on_time", 1.8),
+    ("逾期未访", "missed", 1.0),
+    ("走访记录", "visits", 1.0),
+    ("新建档案", "created", 1.0),
+    ("审核/退回", "reviews", 1.2),
+    ("逾期待办（最久天数）", "overdue", 1.7),
+    ("发现报告", "reports", 1.0),
+    ("抽查/有出入", "checked", 1.2),
+    ("儿童主任考核 优秀/良好/合格/不合格/未评", "grades", 2.9),
+)
+
+
+def build_appraisal_sheet() -> bytes:
+    doc = new_document("儿童主任工作考核表")
+    title_block(doc, ["儿童主任工作考核表"])
+    info_lines(doc, [("考核单位", ph("unit")), ("考核期间", ph("period"))])
+    base.label_table(
+        doc,
+        [
+            (("村（居）", "village"),),
+            (("儿童主任", "director"),),
+        ],
+    )
+    sub_heading(doc, "一、工作情况（由系统按记录统计）")
+    body(doc, ph("basis"), indent=False)
+    rows_table(doc, APPRAISAL_COLUMNS, "rows", "无统计数据")
+    sub_heading(doc, "二、考核评定")
+    base.label_table(
+        doc,
+        [
+            (("考核等次", "grade"), ("评定时间", "graded")),
+            (("考核意见", "comment"),),
+        ],
+    )
+    signature(doc, "儿童督导员（签字）：　　　　　　　　", "　　　　年　　月　　日")
+    return base.reproducible(doc)
+
+
+def build_appraisal_summary() -> bytes:
+    doc = new_document("未保站工作考核汇总表")
+    title_block(doc, ["未保站工作考核汇总表"])
+    info_lines(
+        doc, [("汇总单位", ph("unit")), ("考核期间", ph("period")), ("打印时间", ph("printed"))]
+    )
+    rows_table(doc, SUMMARY_COLUMNS, "rows", "无未保站", size=SMALL_PT)
+    body(
+        doc,
+        "说明：应走访为本期到期的计划走访；逾期待办为打印当日仍逾期的待办事项；"
+        "审核/退回为督导员对儿童主任建档、修改的审核次数与其中退回修改的次数；"
+        "抽查为督导抽查已核实的项数与其中有出入的项数。",
+        indent=False,
+    )
+    signature(doc, "县（区）民政局（盖章）　　　　　　　　", "　　　　年　　月　　日")
+    return base.reproducible(doc)
+
+
 BUILDERS = {
+    APPRAISAL_FILE: build_appraisal_sheet,
+    APPRAISAL_SUMMARY_FILE: build_appraisal_summary,
     ASSESSMENT_FILE: build_assessment_sheet,
     HALF_YEAR_FILE: build_half_year,
     YEAR_SUMMARY_FILE: build_year_summary,

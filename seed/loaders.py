@@ -384,7 +384,82 @@ def load_demo() -> list[tuple[str, str, str]]:
     load_demo_children(User.objects.get(username="demo_station"))
     load_demo_funds(User.objects.get(username="demo_county"))
     load_demo_people(User.objects.get(username="demo_station"))
+    load_demo_work(
+        User.objects.get(username="demo_station"), User.objects.get(username="demo_village")
+    )
     return out
+
+
+# 工作考核 (issue 16): the half-year's planned visits of four archives on the 10th of each
+# month, made the day before except the ones listed (by their place from the last: days
+# late, None: not made).
+DEMO_LATE = {("王强", 1): 5, ("李梅", 0): None}
+DEMO_PENDING = (  # archives a 儿童主任 made: one reviewed, one returned for changes
+    ("马丽", "F", (8, 40), "审核通过", ""),
+    ("杨明", "M", (12, 200), "退回修改", "请补充监护人联系电话和身份证号码。"),
+)
+
+
+def load_demo_work(station_user, village_user) -> None:
+    """Half a year of 掌政镇's work for the 工作考核 page, once: planned visits since the
+    half-year began and the visits made, two archives a 儿童主任 made and their review."""
+    from admin_app.documents import Child, Guardian, PlannedVisit, VisitBook
+    from admin_app.services import visits
+    from admin_app.services.children import archive, review
+    from admin_app.services.visits.book import _push_plans
+
+    today = clock.today()
+    start = date(today.year, 1 if today.month <= 6 else 7, 10)
+    dues = [date(start.year, m, 10) for m in range(start.month, start.month + 6)]
+    dues = [d for d in dues if d < today - timedelta(days=7)]
+    for name in ("马小花", "王强", "李梅", "张浩"):
+        child = Child.objects(name=name).first()
+        if child is None or any(
+            p.note == "演示：本半年计划"
+            for p in (VisitBook.objects(pk=str(child.pk)).first() or VisitBook()).plan
+        ):
+            continue
+        _push_plans(
+            child, [PlannedVisit(due=d, note="演示：本半年计划", added_by="seed") for d in dues]
+        )
+        recorder = village_user if child.place == village_user.place else station_user
+        for i, due in enumerate(dues):  # in order: a visit fulfils the earliest open plan
+            late = DEMO_LATE.get((name, len(dues) - 1 - i), 0)
+            if late is None:
+                continue
+            visits.record_visit(
+                child.reload(),
+                {
+                    "date": due + timedelta(days=late) if late else due - timedelta(days=1),
+                    "kind": "regular",
+                    "visitors": recorder.display_name,
+                    "guardianship": "监护人在家，照料正常（演示数据）",
+                },
+                recorder,
+            )
+    for seq, (name, gender, age, decision, comment) in enumerate(DEMO_PENDING, 20):
+        if Child.objects(name=name).first():
+            continue
+        birth = _born(*age)
+        child = Child(
+            name=name,
+            gender=gender,
+            birth_date=birth,
+            id_number=_demo_id(birth, seq, gender),
+            school_status="in_school",
+            categories=["left_behind"],
+            guardianship="entrusted_insufficient",
+            visit_frequency="monthly",
+            director=village_user.username,
+            guardians=[Guardian(name=name[0] + "奶奶", relation="grandmother", situation="home")],
+        )
+        archive.prepare(child, village_user, True, village_user.place)
+        child.save_new(village_user)
+        archive.after_save(child, village_user, True, {}, note="演示数据")
+        if decision == "审核通过":
+            review.review(child, station_user, "演示数据")
+        else:
+            review.return_for_changes(child, station_user, comment)
 
 
 def load_demo_people(station_user) -> None:

@@ -57,11 +57,15 @@ def test_seed_cli_commands(app):
     assert "新增 22 个" in r.output
     r = runner.invoke(args=["seed", "demo"])
     assert "demo_county" in r.output and r.exit_code == 0, r.output
-    from admin_app.documents import Child
+    from admin_app.documents import Child, VisitBook
 
-    assert Child.objects.count() == 5
+    # five archives of the station, two a 儿童主任 made (工作考核: one reviewed, one returned)
+    assert Child.objects.count() == 7
+    assert Child.objects(review_status="returned").count() == 1
+    plans = sum(len(b.plan) for b in VisitBook.objects)
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
-    assert Child.objects.count() == 5  # idempotent
+    assert Child.objects.count() == 7  # idempotent
+    assert sum(len(b.plan) for b in VisitBook.objects) == plans
 
 
 def test_recode_a_township_keeps_everything_under_it(app, users):

@@ -398,6 +398,8 @@ def test_generator_reproduces_the_committed_templates(tmp_path):
     spec.loader.exec_module(module)
     written = module.main(tmp_path)
     assert {p.name for p in written} == {
+        "appraisal_sheet.docx",
+        "appraisal_summary.docx",
         "assessment_sheet.docx",
         "report_half_year.docx",
         "report_year_summary.docx",

@@ -228,6 +228,7 @@ PAGES = {
     "assessment_scale": ALL_ROLES,  # 评估指标: read by all, revised by the province (section 20)
     "funds": ("province", "city", "county", "station", "social_worker"),  # section 21
     "spot_checks": ("province", "city", "county", "station", "social_worker"),  # section 22
+    "appraisal": ALL_ROLES,  # 工作考核: each reads its own place (section 23)
 }
 # Endpoints with no record behind them, reachable without the matrix.
 NON_RECORD_ENDPOINTS = {
@@ -2068,6 +2069,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered |= ASSESSMENT_ENDPOINTS  # section 20
     covered |= FUND_ENDPOINTS  # section 21
     covered |= SPOT_CHECK_ENDPOINTS  # section 22
+    covered |= APPRAISAL_ENDPOINTS  # section 23
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     uncovered = endpoints - covered - NON_RECORD_ENDPOINTS
     assert not uncovered, f"add these endpoints to the scope matrix: {sorted(uncovered)}"
@@ -3317,3 +3319,78 @@ def test_spot_checks_stay_in_their_place(app, world, role):
         assert drew == (1 if inside and role in SPOT_CHECKERS else 0), (key, role, drew)
     for bad in BAD_IDS.values():
         assert client.get(f"/spot_checks/view/?id={quote(bad, safe='')}").status_code == 302
+
+
+# --------------------------------------------------------------------------------------
+# 23. 工作考核 (issue 16): every role reads the figures, lists, sheets and summaries of
+# places inside its own; only the township 督导员 grades, and only its own villages
+# --------------------------------------------------------------------------------------
+APPRAISAL_ENDPOINTS = {
+    "appraisal.index",
+    "appraisal.items",
+    "appraisal.sheet",
+    "appraisal.save",
+    "appraisal.sheet_word",
+    "appraisal.sheet_excel",
+    "appraisal.summary_word",
+    "appraisal.summary_excel",
+}
+GRADERS = ("station",)
+COUNTIES = {"sanying": YUANZHOU, "tonggui": XINGQING, "zhangzheng": XINGQING}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_appraisal_stays_in_its_place(app, world, role):
+    from admin_app.documents.appraisal import AppraisalSheet
+
+    year = {"kind": "year", "year": str(clock.today().year)}
+    planted = {}
+    for key, township, _short in CASE_TOWNSHIPS:
+        village = next(
+            c for c, _n, level, parent, _k in PLACES if parent == township and level == "village"
+        )
+        sheet = AppraisalSheet(
+            id=f"{village}|{year['year']}|year",
+            year=int(year["year"]),
+            kind="year",
+            grade="pass",
+            comment=f"MARK-APPRAISAL-{key}",
+            figures="{}",
+        )
+        sheet.set_place(village)
+        sheet.save()
+        planted[key] = (township, village)
+    client = sign_in(app, role)
+    for key, (township, village) in planted.items():
+        inside = ROLE_PLACES[role] in PATHS[village]
+        mark = f"MARK-APPRAISAL-{key}"
+        q = {**year, "village": village}
+        page = client.get("/appraisal/sheet/", query_string=q)
+        assert (page.status_code == 200) == inside and (mark in body_text(page)) == inside
+        for url in ("/appraisal/sheet/word/", "/appraisal/sheet/excel/"):
+            got = client.get(url, query_string=q)
+            assert (got.status_code == 200) == inside, (key, role, url)
+        town_inside = ROLE_PLACES[role] in PATHS[township]
+        for url, args in (
+            ("/appraisal/", {"place": township}),
+            ("/appraisal/items/", {"place": township, "figure": "created"}),
+            ("/appraisal/items/", {"place": village, "figure": "created"}),
+        ):
+            got = client.get(url, query_string={**year, **args})
+            ok = town_inside if args["place"] == township else inside
+            assert (got.status_code == 200) == ok, (key, role, url, args)
+        county_inside = ROLE_PLACES[role] in PATHS[COUNTIES[key]]
+        for url in ("/appraisal/summary/excel/", "/appraisal/summary/word/"):
+            got = client.get(url, query_string={**year, "place": COUNTIES[key]})
+            assert (got.status_code == 200) == county_inside, (key, role, url)
+        client.post(
+            "/appraisal/sheet/save/",
+            data={**year, "village": village, "grade": "fail", "comment": "EDITED"},
+        )
+        graded = AppraisalSheet.objects.get(pk=f"{village}|{year['year']}|year")
+        assert (graded.comment == "EDITED") == (inside and role in GRADERS), (key, role)
+    for bad in BAD_IDS.values():
+        resp = client.get("/appraisal/sheet/", query_string={**year, "village": bad})
+        assert resp.status_code == 302
+        resp = client.get("/appraisal/items/", query_string={**year, "place": bad, "figure": "x"})
+        assert resp.status_code == 302

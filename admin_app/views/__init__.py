@@ -17,6 +17,7 @@ from ..documents.records import (
     Worker,
     WorkPlan,
 )
+from .appraisal import AppraisalView
 from .assessments import AssessmentView, ScaleView
 from .audit_log import AuditView
 from .bulletins import BulletinView
@@ -112,6 +113,7 @@ def init_admin(app) -> Admin:
     admin.add_view(ReportView(name="工作报告", category="墙报与报告", endpoint="reports"))
     admin.add_view(FundsView(name="资金与购买服务", category="站点建设", endpoint="funds"))
     admin.add_view(SpotCheckView(name="督导抽查", category="工作台账", endpoint="spot_checks"))
+    admin.add_view(AppraisalView(name="工作考核", category="工作台账", endpoint="appraisal"))
     admin.add_view(PlaceView(Place, name="行政区划", category="系统管理", endpoint="places"))
     admin.add_view(UserView(User, name="用户管理", category="系统管理", endpoint="users"))
     admin.add_view(AuditView(AuditEntry, name="审计日志", category="系统管理", endpoint="audit"))

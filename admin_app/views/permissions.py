@@ -47,6 +47,9 @@ SCREENS = {
     "spot_checks": May(
         (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER), (ROLE_STATION,)
     ),
+    # 工作考核: each reads the figures of its place (a village 儿童主任 its own); the township
+    # 儿童督导员 grades its villages' 儿童主任 (附件2 3.1.2).
+    "appraisal": May(ALL_ROLES, (ROLE_STATION,)),
     "funds": May(
         (ROLE_PROVINCE, ROLE_CITY, ROLE_COUNTY, ROLE_STATION, ROLE_SOCIAL_WORKER),
         (ROLE_COUNTY, ROLE_CITY),

@@ -109,3 +109,21 @@ SPOT_CHECK_RESULTS = (
     ("discrepancy", "有出入，需更正"),
     ("not_found", "查无此人/未走访"),
 )
+
+# ---- 工作考核: a village 儿童主任's and a station's work per period (附件2 3.1.2, 附件3
+# 督导考核; issue 16). What each figure counts: services/appraisal/__init__.py.
+APPRAISAL_GRADES = (("excellent", "优秀"), ("good", "良好"), ("pass", "合格"), ("fail", "不合格"))
+APPRAISAL_FIGURES = (
+    ("planned", "应走访（次）"),
+    ("on_time", "按时走访（次）"),
+    ("late", "逾期完成（次）"),
+    ("missed", "逾期未访（次）"),
+    ("visits", "走访记录（次）"),
+    ("created", "新建档案（份）"),
+    ("reviews", "审核（次）"),
+    ("returned", "退回修改（次）"),
+    ("overdue", "当前逾期待办（项）"),
+    ("reports", "发现报告（件）"),
+    ("checked", "督导抽查核实（项）"),
+    ("discrepancies", "抽查有出入（项）"),
+)
