@@ -286,3 +286,30 @@ def test_the_figures_follow_a_change_at_once(app, half_year):
         before = figures()["visits"]
         visit(half_year["a"], clock.today() - timedelta(days=1), half_year["director"])
         assert figures()["visits"] == before + 1
+
+
+def test_kept_figures_serve_a_later_day_without_reading_again(app, half_year, time_travel):
+    from admin_app.documents.appraisal import AppraisalFigures
+
+    with app.test_request_context():
+        first = figures()
+        computed = AppraisalFigures.objects.get(pk=f"{ZHANGZHENG}|2027|H2").computed
+        at(time_travel, "2028-01-25 10:00")  # 36 days on, nothing written
+        later = figures()
+        assert AppraisalFigures.objects.get(pk=f"{ZHANGZHENG}|2027|H2").computed == computed
+        assert later["overdue_oldest"] == first["overdue_oldest"] + 36
+        lists = appraisal.items(ZHANGZHENG, periods.period("H2", 2027))["villages"][CHUNLIN]
+        assert {k: later[k] for k in appraisal.FIGURES} == {k: len(v) for k, v in lists.items()}
+        ages = [i["days"] for i in lists["overdue"] if i["days"] is not None]
+        assert later["overdue_oldest"] == max(ages)
+
+
+def test_kept_figures_of_another_shape_are_read_again(app, half_year):
+    from admin_app.documents.appraisal import AppraisalFigures
+
+    with app.test_request_context():
+        expected = figures()
+        coll = AppraisalFigures._get_collection()
+        coll.update_one({"_id": f"{ZHANGZHENG}|2027|H2"}, {"$set": {"form": 1, "figures": "{}"}})
+        assert figures() == expected
+        assert coll.find_one({"_id": f"{ZHANGZHENG}|2027|H2"})["form"] == appraisal.FORM

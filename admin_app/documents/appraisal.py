@@ -31,13 +31,13 @@ class AppraisalSheet(ScopedDocument):
 
 
 class AppraisalFigures(Document):
-    """A township's figures for a period as computed at `computed` (UTC) on `day` with the
-    township's roster `token` (services/appraisal: kept at most a few minutes, and never
-    after the roster changed)."""
+    """What a township's visit books, histories and roster say for a period, as counts and
+    dates that serve any day (services/appraisal: kept), read at `computed` (UTC) with the
+    township's roster `token`: read again once the roster changed."""
 
     id = StringField(primary_key=True)  # "township|year|kind"
-    day = StringField()
     token = StringField()
+    form = IntField()  # the shape of `figures` (services/appraisal: FORM)
     computed = DateTimeField()
     figures = StringField()  # JSON
 

@@ -99,7 +99,7 @@ class AppraisalView(SecureBaseView):
             context.update(
                 rows=rows,
                 counties=appraisal.counties_of(rows) if level == CITY else [],
-                total=appraisal.total([r["figures"] for r in rows]),
+                total=appraisal.total(rows),
             )
         else:  # the province picks a city or a county: 243 stations are not one table
             context.update(

@@ -256,7 +256,7 @@ def summary_rows(user, place: str, p: dict) -> list[list]:
                 str(n), Place.name_of(r["township"]), r["figures"], _grades_of(r["township"], p)
             )
         )
-    out.append(_summary_row("", "合计", total([r["figures"] for r in rows]), ""))
+    out.append(_summary_row("", "合计", total(rows), ""))
     return out
 
 

@@ -191,10 +191,14 @@ def for_user(user, area: str | None = None, today: date | None = None) -> dict:
 def refresh(today: date | None = None, townships=None) -> int:
     """Make every township's figures (or these townships') current now; `flask
     warm-figures` and the keeper thread. Returns how many townships it looked at."""
+    from .. import appraisal  # 工作考核 keeps what the same rosters say (services/appraisal)
+
     if townships is None:
         coll = Place._get_collection()
         townships = [p["_id"] for p in coll.find({"level": TOWNSHIP}, {"_id": 1})]
-    return len(_cached(list(townships), today or clock.today()))
+    done = len(_cached(list(townships), today or clock.today()))
+    appraisal.refresh(townships)
+    return done
 
 
 # ---- the keeper: one thread per process computes figures ahead of the readers ----
