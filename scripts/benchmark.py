@@ -1088,28 +1088,47 @@ def main() -> int:
                 return lambda: list(db["roster_summaries"].find({}))
             return lambda: [db["roster_summaries"].find_one({"_id": t}) for t in ts]
 
-        def appraisal_floor(role):
-            """What 工作考核 must read per township: the roster, then the visit books and
-            the histories of its archives by `_id` (services/appraisal: items)."""
+        def appraisal_floor(role, first=False):
+            """What 工作考核 must read per township: the roster and its 工作考核 ledger
+            (services/appraisal/ledger.py); the first read ever, the visit books and the
+            histories of its archives instead (the ledger is built from them)."""
             ts = scope_townships[role]
 
             def run():
                 for t in ts:
-                    ids = list(
-                        (coll_roster.find_one({"_id": t}, {"rows": 1}) or {}).get("rows", {})
-                    )
+                    doc = coll_roster.find_one({"_id": t}, {"rows": 1}) or {}
+                    if not first:
+                        db["work_ledgers"].find_one({"_id": t})
+                        continue
+                    ids = list(doc.get("rows", {}))
                     list(db["visit_books"].find({"_id": {"$in": ids}}, {"plan": 1, "visits": 1}))
                     list(db["child_history"].find({"_id": {"$in": ids}}, {"entries": 1}))
 
             return run
 
-        def appraisal_cold(role):
-            """The 工作考核 page with nothing kept (the first reader after a change)."""
+        def appraisal_cold(role, first=False):
+            """The 工作考核 page with nothing kept (the first reader after a change), or
+            the first read ever (its ledger built too)."""
             shown = page(role, "/appraisal/")
+            ts = scope_townships[role]
 
             def run():
-                db["appraisal_figures"].delete_many({})
+                db["appraisal_figures"].delete_many({"_id": {"$regex": f"^({'|'.join(ts)})"}})
+                if first:
+                    db["work_ledgers"].delete_many({"_id": {"$in": list(ts)}})
                 return shown()
+
+            return run
+
+        def appraisal_kept_floor(role):
+            """What the page must read when its figures are kept: per township the roster's
+            token and the kept figures."""
+            ts = scope_townships[role]
+
+            def run():
+                for t in ts:
+                    db["roster_summaries"].find_one({"_id": t}, {"token": 1})
+                    db["appraisal_figures"].find_one({"_id": {"$regex": f"^{t}"}})
 
             return run
 
@@ -1263,9 +1282,16 @@ def main() -> int:
                 summary_floor("province"),
             ),
         ]
+        page("county", "/appraisal/")()  # the county's kept figures (a first read: below)
         cases += [
             (
-                "工作考核 /appraisal/ computed",
+                "工作考核 /appraisal/ first read ever",
+                "station",
+                appraisal_cold("station", first=True),
+                appraisal_floor("station", first=True),
+            ),
+            (
+                "工作考核 /appraisal/ after a change",
                 "station",
                 appraisal_cold("station"),
                 appraisal_floor("station"),
@@ -1274,7 +1300,13 @@ def main() -> int:
                 "工作考核 /appraisal/ kept",
                 "county",
                 page("county", "/appraisal/"),
-                summary_floor("county"),
+                appraisal_kept_floor("county"),
+            ),
+            (
+                "工作考核 /appraisal/ after a change",
+                "county",
+                appraisal_cold("county"),
+                appraisal_floor("county"),
             ),
         ]
         cases += record_cases(app, db, users, page, sqlite_base)

@@ -313,3 +313,37 @@ def test_kept_figures_of_another_shape_are_read_again(app, half_year):
         coll.update_one({"_id": f"{ZHANGZHENG}|2027|H2"}, {"$set": {"form": 1, "figures": "{}"}})
         assert figures() == expected
         assert coll.find_one({"_id": f"{ZHANGZHENG}|2027|H2"})["form"] == appraisal.FORM
+
+
+PERIOD_FIGURES = ("planned", "on_time", "late", "missed", "visits", "created", "reviews")
+
+
+def test_the_ledger_and_the_books_say_the_same(app, half_year, time_travel):
+    """A period before the ledger's horizon is read from the visit books and histories;
+    a township whose ledger is lost is built again from them; both agree with the ledger."""
+    from admin_app.documents.appraisal import AppraisalFigures, WorkLedger
+    from admin_app.services.appraisal import ledger
+
+    with app.test_request_context():
+        from_ledger = figures()
+        WorkLedger.objects(pk=ZHANGZHENG).delete()
+        AppraisalFigures.objects.delete()
+        assert figures() == from_ledger  # built again on the first read
+        assert WorkLedger.objects.get(pk=ZHANGZHENG).form == ledger.FORM
+        at(time_travel, "2029-03-01 10:00")  # 2027 is now before the horizon (1 January 2028)
+        assert ledger.horizon() > date(2027, 7, 1)
+        AppraisalFigures.objects.delete()
+        from_books = figures()
+        assert {k: from_books[k] for k in PERIOD_FIGURES} == {
+            k: from_ledger[k] for k in PERIOD_FIGURES
+        }
+        assert (from_books["review_days_avg"], from_books["returned"]) == (3.0, 1)
+
+
+def test_rebuilding_the_rosters_keeps_the_figures(app, half_year):
+    from admin_app.services.children import roster
+
+    with app.test_request_context():
+        before = figures()
+        roster.rebuild()
+        assert figures() == before

@@ -2,7 +2,7 @@
 附件3 督导考核; issue 16): the assessment sheet of one village's 儿童主任 for one period,
 and the computed figures of a township kept for a short while."""
 
-from mongoengine import DateTimeField, Document, IntField, StringField
+from mongoengine import DateTimeField, DictField, Document, IntField, StringField
 
 from .base import ScopedDocument
 from .constants import APPRAISAL_GRADES
@@ -42,3 +42,16 @@ class AppraisalFigures(Document):
     figures = StringField()  # JSON
 
     meta = {"collection": "appraisal_figures"}
+
+
+class WorkLedger(Document):
+    """_id = township key: what 工作考核 needs of each archive's visit book and history,
+    `children.<child id>` one packed JSON string each (services/appraisal/ledger.py)."""
+
+    id = StringField(primary_key=True)
+    children = DictField()
+    form = IntField()
+    since = StringField()
+    token = StringField()
+
+    meta = {"collection": "work_ledgers"}

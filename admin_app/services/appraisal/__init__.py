@@ -48,6 +48,7 @@ from ...documents.spot_check import SpotCheck
 from ..children import roster
 from ..figures import todos
 from ..reports import periods
+from . import ledger
 
 FIGURES = dict(APPRAISAL_FIGURES)
 OVERDUE_KINDS = ("visit_overdue", "review_overdue", "assessment_overdue", "high_risk_unvisited")
@@ -152,7 +153,9 @@ def _dated(row: dict, out: dict) -> None:
 
 
 def _raw(township: str, p: dict) -> dict:
-    """{"villages": {village: {RAW list: [item]}}, "activity": {user name: datetime}}."""
+    """{"villages": {village: {RAW list: [item]}}, "activity": {user name: datetime}}:
+    from the township's ledger (ledger.py), or for a period before its horizon from the
+    visit books and histories themselves."""
     rows = roster.township_rows(township)
     by_id = {r["id"]: r for r in rows}
     villages = {key: {k: [] for k in RAW} for key, _ in Place.choices_under(township, VILLAGE)}
@@ -161,6 +164,12 @@ def _raw(township: str, p: dict) -> dict:
         _dated(r, villages[r.get("village")])
     activity: dict = {}
     ids = list(by_id)
+    if p["start"] >= ledger.horizon():
+        doc = ledger.township(township, ids)
+        for cid, packed in (doc.get("children") or {}).items():
+            if cid in by_id:  # else moved away or removed since
+                _from_ledger(by_id[cid], ledger.unpack(packed), p, villages, activity)
+        return {"villages": villages, "activity": activity}
     for book in VisitBook._get_collection().find({"_id": {"$in": ids}}, {"plan": 1, "visits": 1}):
         row = by_id[book["_id"]]
         _visits(row, book, p, villages[row.get("village")])
@@ -170,6 +179,28 @@ def _raw(township: str, p: dict) -> dict:
         row = by_id[doc["_id"]]
         _history(row, doc.get("entries") or [], p, villages[row.get("village")], activity)
     return {"villages": villages, "activity": activity}
+
+
+def _from_ledger(row: dict, entry: dict, p: dict, villages: dict, activity: dict) -> None:
+    out = villages[row.get("village")]
+    start, end = p["start"].isoformat(), p["end"].isoformat()
+    active = row.get("status") == "active"
+    for k in ("plan", "visits", "created", "reviews", "returned"):
+        for i in entry[k]:
+            if not start <= i["date"] <= end:
+                continue
+            if k == "plan" and i["state"] == "open" and not active:
+                continue  # an archive no longer 在册 owes no visit
+            out[k].append(
+                {
+                    **i,
+                    "child": row["id"],
+                    "name": row.get("name", ""),
+                    "village": row.get("village"),
+                }
+            )
+    for who, at in entry["act"].items():
+        _latest(activity, who, datetime.fromisoformat(at))
 
 
 # ---- what changes without the roster: cases, spot checks, users (a whole place) -------

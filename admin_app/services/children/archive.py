@@ -192,6 +192,9 @@ def insert_many(items, user, note: str = "") -> tuple[list[Child], list[tuple[in
         from ..visits import plan_new_many
 
         next_visits = plan_new_many(saved, user)
+        from ..appraisal import ledger
+
+        ledger.note_many(saved)  # 工作考核's entries, before the rows' new token
         roster.put_many(saved, next_visits)  # `flask rebuild-rosters` repairs it if this fails
     except Exception:
         logging.getLogger(__name__).exception("archives saved; audit, history or roster failed")

@@ -149,12 +149,16 @@ def history_for(child_id, user) -> list[dict]:
 def add_history(
     child: Child, user, action: str, changes: dict | None = None, note: str = ""
 ) -> None:
-    """Append one entry to the child's history ($push: atomic, nothing read)."""
+    """Append one entry to the child's history ($push: atomic), then the archive's entry
+    of 工作考核 (every change of a visit book or an archive adds a history entry after it)."""
+    from ..appraisal import ledger
+
     ChildHistory._get_collection().update_one(
         {"_id": str(child.pk)},
         {"$push": {"entries": _entry(user, action, changes, note)}},
         upsert=True,
     )
+    ledger.note(child)
 
 
 def add_history_many(items, user, action: str, note: str = "") -> None:

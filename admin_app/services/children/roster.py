@@ -110,10 +110,19 @@ def set_visit_dates(child: Child, next_visit: date | None, last_visit: date | No
 
 
 def remove(child_id, township: str) -> None:
+    from ..appraisal import ledger
+
     Roster._get_collection().update_one(
         {"_id": township}, {"$unset": {f"rows.{child_id}": "", f"visits.{child_id}": ""}}
     )
+    ledger.forget(child_id, township)
     _touch([township])
+
+
+def touch(townships) -> None:
+    """These townships' figures changed outside their rosters (services/appraisal/ledger.py):
+    a new token, as after a roster write."""
+    _touch(townships)
 
 
 def _decode(township: str, doc: dict | None) -> list[dict]:
@@ -247,6 +256,7 @@ def rebuild() -> int:
     list is ever empty while it runs. A save in a township while it is being rebuilt may
     be undone for that one row: run it when the system is quiet (`flask rebuild-rosters`).
     """
+    from ..appraisal import ledger
     from ..visits.book import visit_dates
 
     coll = Roster._get_collection()
@@ -262,6 +272,7 @@ def rebuild() -> int:
             coll.replace_one({"_id": township}, roster, upsert=True)
         else:
             coll.delete_one({"_id": township})
+        ledger.rebuild(township, list(roster["rows"]))  # 工作考核's entries of the same archives
         _touch([township])  # its cached rows and figures are stale
         total += len(roster["rows"])
     return total
