@@ -95,6 +95,7 @@ class EmbeddedServer:
         self.data_dir = data_dir
         self.port = port
         self.proc: subprocess.Popen | None = None
+        self.owner: int | None = None  # the process id that started it
         self._watching = False
 
     @property
@@ -191,6 +192,7 @@ class EmbeddedServer:
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
             )
+        self.owner = os.getpid()
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"pid": self.proc.pid, "port": self.port}))
         tmp.replace(self.state_file)
@@ -217,7 +219,12 @@ class EmbeddedServer:
         threading.Thread(target=loop, name="embedded-db-watch", daemon=True).start()
 
     def stop(self) -> None:
-        """Stop the server if this process started it."""
+        """Stop the server if this process started it. A gunicorn worker is a fork of the
+        master and inherits this object and its atexit call: a worker exiting cleanly (a
+        reload, a smaller pool) must neither stop the master's server nor remove its
+        server.json, or every worker started after it would refuse the port."""
+        if self.owner is not None and self.owner != os.getpid():
+            return
         self._watching = False
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()

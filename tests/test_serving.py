@@ -132,6 +132,33 @@ def test_workers_share_the_database_and_one_exiting_leaves_the_others_working(se
     while len(_workers(master)) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(_workers(master)) == 2  # the master replaced them
+    assert (
+        json.loads((served["tmp"] / "data" / "server.json").read_text())["pid"] == served["db_pid"]
+    )
+    time.sleep(2)
+    assert master.poll() is None and len(_workers(master)) == 2
+
+
+def test_a_reload_replaces_every_worker_and_the_new_ones_serve(served):
+    """`kill -HUP` (systemctl reload) starts new workers and ends the old ones cleanly;
+    each old worker, a fork of the master, must not take the master's database (or its
+    server.json) with it, or the new workers refuse the port and the master gives up."""
+    base, master, state = served["base"], served["master"], served["tmp"] / "data" / "server.json"
+    before = set(_workers(master))
+    master.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (set(_workers(master)) & before or not _workers(master)):
+        time.sleep(0.2)
+    time.sleep(2)  # the new workers have imported the app (and attached) by now
+    assert master.poll() is None, (served["tmp"] / "gunicorn.log").read_text()[-2000:]
+    after = set(_workers(master))
+    assert len(after) == 2 and not after & before
+    assert json.loads(state.read_text())["pid"] == served["db_pid"]
+    assert _alive(served["db_pid"])
+    for _ in range(20):
+        status, body, _ = _get(base + "/ready")
+        assert status == 200 and json.loads(body) == {"ok": True, "database": True}
+    assert set(_workers(master)) == after  # none of them failed to boot and was replaced
 
 
 def test_a_killed_master_leaves_no_database_behind(served):
