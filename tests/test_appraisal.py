@@ -127,7 +127,7 @@ def test_each_figure_is_the_hand_count(app, half_year):
         assert f["on_time_rate"] == 17  # 1 of 6
         assert (f["review_days_avg"], f["review_days_max"]) == (3.0, 3)
         assert f["overdue_oldest"] == (date(2027, 12, 20) - date(2027, 10, 10)).days
-        assert f["last_activity"] == "2027-10-10 18:00"  # the 儿童主任's last visit entered
+        assert f["last_activity"] == "2027年10月10日 18:00"  # the 儿童主任's last visit entered
         other = figures(ZHANGZHENG_V)
         assert (other["visits"], other["created"], other["planned"], other["reports"]) == (
             1,
@@ -172,7 +172,7 @@ def test_every_figure_links_to_the_list_it_counts(app, half_year):
             rows = body.count('class="appraisal-item"')
             assert count == rows == expected[code], (place, code, count, rows)
     late = text(clerk.get(f"/appraisal/items/?place={CHUNLIN}&figure=late&kind=H2&year=2027"))
-    assert "2027-08-15 走访，晚 5 天" in late and "2027-10-10 走访，晚 30 天" in late
+    assert "2027年8月15日走访，晚 5 天" in late and "2027年10月10日走访，晚 30 天" in late
     assert "丁" not in text(
         clerk.get(f"/appraisal/items/?place={ZHANGZHENG}&figure=visits&kind=H2&year=2027")
     )

@@ -5,12 +5,13 @@ graded by the township 儿童督导员, in Word and Excel; the county's summary.
 always checked inside the user's place; the figures: services/appraisal."""
 
 import io
+from datetime import date
 
 from flask import flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 
-from ..core import sheets, text
+from ..core import dates, sheets, text
 from ..documents import DomainError, Place
 from ..documents.constants import (
     APPRAISAL_GRADES,
@@ -70,6 +71,7 @@ class AppraisalView(SecureBaseView):
             "place_level": lambda key: (Place.info(key) or {}).get("level"),
             "place_parent": lambda key: (Place.info(key) or {}).get("parent"),
             "person_name": person_name,
+            "day_text": lambda iso: dates.cn_date(date.fromisoformat(iso[:10])),
         }
 
     # ---- the figures -----------------------------------------------------------------

@@ -39,7 +39,7 @@ import json
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
-from ...core import clock
+from ...core import clock, dates
 from ...documents import ChildHistory, Place, User, VisitBook
 from ...documents.appraisal import AppraisalFigures
 from ...documents.case import Case
@@ -58,7 +58,7 @@ BAD_CHECKS = ("discrepancy", "not_found")
 CHECK_DAYS = 366  # a spot check's items are verified within a year of its draw
 NEVER = "never"  # a high-risk child never visited: overdue since always
 TODO_LABELS = dict(TODOS)
-FORM = 2  # the shape of what is kept: a kept document of another shape is read again
+FORM = 3  # the shape of what is kept: a kept document of another shape is read again
 
 
 def _day(value) -> date | None:
@@ -111,7 +111,7 @@ def _visits(row: dict, book: dict, p: dict, out: dict) -> None:
             continue
         done = _day(visit.get("date"))
         late = (done - due).days
-        note = f"{done.isoformat()} 走访" + (f"，晚 {late} 天" if late > 0 else "")
+        note = f"{dates.cn_date(done)}走访" + (f"，晚 {late} 天" if late > 0 else "")
         state = "late" if late > 0 else "on_time"
         out["plan"].append(_item(row, due, note, max(late, 0), state=state))
     for visit in book.get("visits") or []:
@@ -411,7 +411,7 @@ def _figures(s: dict, reports: list, checks: list, last, today: date) -> dict:
     out["reports"] = len(reports)
     out["checked"] = len(checks)
     out["discrepancies"] = sum(1 for i in checks if i["result"] in BAD_CHECKS)
-    out["last_activity"] = f"{clock.to_local(last):%Y-%m-%d %H:%M}" if last else None
+    out["last_activity"] = dates.cn_datetime(last) if last else None
     return out
 
 

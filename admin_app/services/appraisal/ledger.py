@@ -23,7 +23,7 @@ from ...documents import ChildHistory, VisitBook
 from ...documents.appraisal import WorkLedger
 from ..children import roster
 
-FORM = 1  # the shape of an entry: a ledger of another shape is built again
+FORM = 2  # the shape of an entry: a ledger of another shape is built again
 EVER = date(9999, 12, 31)
 
 
