@@ -25,6 +25,7 @@ class AuditView(ScopedModelView):
     )
     column_details_list = column_list + ("target_id", "changes")
     column_export_list = column_details_list
+    person_columns = ("actor",)
     column_labels = {
         "at": "时间",
         "actor": "操作人",

@@ -15,12 +15,8 @@ from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.filters import FilterEqual
-from flask_admin.model.template import (
-    EditRowAction,
-)
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from jinja2 import pass_context
 from mongoengine import Q
 from wtforms import HiddenField
 
@@ -37,19 +33,10 @@ from .formatting import (
     _list_formatter,
     _person_formatter,
     _place_formatter,
+    prefetch_person_names,
 )
+from .list_rows import RowRenderer
 from .saving import SERVER_FIELDS, SaveMixin
-
-
-class EditUnlessReadOnly(EditRowAction):
-    """The list's edit icon, left out on a read-only record."""
-
-    @pass_context
-    def render_ctx(self, context, row_id, row):
-        view = context.resolve("admin_view")
-        if view.read_only_reason(row):
-            return ""
-        return super().render_ctx(context, row_id, row)
 
 
 class SecureViewMixin:
@@ -107,6 +94,7 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
     delete_roles: tuple[str, ...] | None = None  # defaults to edit_roles
     audit_views = False  # log every details view (children, cases)
     role_hidden_fields: dict[str, tuple[str, ...]] = {}  # role -> form fields it may not set
+    person_columns = ("created_by", "updated_by")  # user names shown as people's names
 
     form_base_class = FlaskForm
     model_form_converter = BlankChoiceConverter
@@ -178,6 +166,17 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
         )
         return "" if value is None else value
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, data = super().get_list(
+            page, sort_column, sort_desc, search, filters, execute, page_size
+        )
+        columns = {c for c, _ in [*self._list_columns, *(self._export_columns or [])]}
+        shown = [c for c in self.person_columns if c in columns]
+        if execute and shown:  # the page's (or export's) people named in one read
+            data = list(data)
+            prefetch_person_names({getattr(m, c, None) for m in data for c in shown})
+        return count, data
+
     # ---- who may do what ----
     def _role_in(self, roles) -> bool:
         return current_user.is_authenticated and current_user.role in (roles or ())
@@ -208,14 +207,9 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
 
     # ---- read-only records (an archived case's forms): shown, never offered for editing ----
     def read_only_reason(self, model) -> str | None:
-        """Why this record may not be edited any more (None: it may)."""
+        """Why this record may not be edited any more (None: it may). The list leaves its
+        edit button out (views/list_rows.py)."""
         return None
-
-    def get_list_row_actions(self):
-        return [
-            EditUnlessReadOnly() if isinstance(a, EditRowAction) else a
-            for a in super().get_list_row_actions()
-        ]
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
@@ -303,8 +297,12 @@ class ScopedModelView(SecureViewMixin, SaveMixin, ExportMixin, ModelView):
             str(self.column_labels.get(f.name, f.name)) for f in self._search_fields or []
         )
 
-    # ---- details are logged for sensitive records ----
+    # ---- details are logged for sensitive records; a list's rows drawn once each ----
     def render(self, template, **kwargs):
+        if "list_row_actions" in kwargs and "return_url" in kwargs:  # the list page
+            kwargs["row_html"] = RowRenderer(
+                self, kwargs["return_url"], kwargs["list_row_actions"], bool(kwargs.get("actions"))
+            )
         if (
             self.audit_views
             and template == self.details_template

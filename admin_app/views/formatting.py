@@ -65,6 +65,28 @@ def person_name(username: str | None) -> str:
     return names[username]
 
 
+def prefetch_person_names(usernames) -> None:
+    """The names of a page's people read at once (one `username $in` read on its index),
+    so a list of 50 rows by 50 people costs one query, not 50 (`person_name` then finds
+    them in the request's memo)."""
+    from flask import g
+
+    from ..documents import User
+
+    names = g.setdefault("_person_names", {})
+    wanted = {u for u in usernames if u and u not in SYSTEM_ACTORS and u not in names}
+    if not wanted:
+        return
+    found = {
+        d["username"]: d.get("display_name")
+        for d in User._get_collection().find(
+            {"username": {"$in": sorted(wanted)}}, {"username": 1, "display_name": 1}
+        )
+    }
+    for u in wanted:
+        names[u] = found.get(u) or u
+
+
 def _person_formatter(view, context, model, name):
     return person_name(getattr(model, name, None))
 
