@@ -247,3 +247,28 @@ def test_home_page_built_stations_link_opens_the_built_stations(app, place_data)
         re.search(r'href="([^"]+)"', page[page.index('id="fig-stations"') :]).group(1)
     )
     assert "通贵乡未成年人保护工作站" in text(c.get(all_url))
+
+
+def test_township_figures_are_counted_for_a_day_once_and_again_after_a_change(
+    app, place_data, monkeypatch, time_travel
+):
+    """The to-dos of a township's stored figures are counted into today's windows once per
+    roster version and day (the province's landing page reads 259 townships), and again
+    after an archive changes or on the next day; the counts stay those of the list."""
+    from admin_app.services.figures import summaries
+    from tests.places import ZHANGZHENG
+
+    counted = []
+    real_on = summaries.on
+    monkeypatch.setattr(summaries, "on", lambda f, d: counted.append(d) or real_on(f, d))
+    province = make_user("p_memo", "province", "640000000000")
+    first = summaries.by_township(province)[ZHANGZHENG]
+    n = len(counted)
+    assert summaries.by_township(province)[ZHANGZHENG] == first and len(counted) == n
+    make_child(name="新来的")  # 春林村, 掌政镇: the roster changes
+    after = summaries.by_township(province)[ZHANGZHENG]
+    assert after["active"] == first["active"] + 1 and len(counted) > n
+    n = len(counted)
+    time_travel.move_to(clock.now() + timedelta(days=1))
+    summaries.by_township(province)
+    assert clock.today() in counted[n:]

@@ -120,11 +120,17 @@ def _usable(doc: dict, today: date) -> dict | None:
 # itself; a province's page then reads 259 small documents instead of 259 large ones.
 _decoded: dict[str, tuple[str, int, dict]] = {}
 _HEAD = {"stamp": 1, "computed": 1, "token": 1}
+# Each township's figures as of a day, from those stored figures: ((token, computed, day),
+# figures). Counting the dated to-dos into today's windows cost a province's landing page
+# 259 townships × every kept date (about 20 ms, scripts/benchmark.py) on every request;
+# the same stored figures on the same day give the same counts. Read only.
+_on_day: dict[str, tuple[tuple, dict]] = {}
 
 
 def forget() -> None:
     """Drop this process's decoded figures (tests that change stored figures by hand)."""
     _decoded.clear()
+    _on_day.clear()
 
 
 def _docs(townships: list[str]) -> dict[str, dict]:
@@ -149,6 +155,11 @@ def _cached(townships: list[str], today: date) -> dict[str, dict]:
     out = {}
     for township in townships:
         doc = docs.get(township) or {}
+        key = (doc.get("token"), doc.get("stamp", 0), today)  # figures of this roster version
+        hit = _on_day.get(township)
+        if key[0] and hit and hit[0] == key and doc.get("computed") == key[1]:  # same, same day
+            out[township] = hit[1]
+            continue
         figures = _usable(doc, today)
         if figures is None:
             rows = roster.township_rows(township, token=doc.get("token"))
@@ -167,6 +178,8 @@ def _cached(townships: list[str], today: date) -> dict[str, dict]:
                 upsert=True,
             )
         out[township] = on(figures, today)
+        if key[0]:  # stored now for this roster version (computed = stamp)
+            _on_day[township] = (key, out[township])
     return out
 
 
