@@ -3,7 +3,10 @@ log, cases with their 附件5/6/7 forms and conferences, and work records; the p
 list them for each role; and, for each page, the two baselines of the same run:
 
 - floor: the raw reads of the documents that page needs, through pymongo on the same
-  server (the count and the page of the list, or the figures' counts);
+  server: the signed-in user (every request reads it by `_id`), the count (where the page
+  shows one: the province's and the cities' audit log pages by 上一页/下一页 without it)
+  and the page's rows (as many as the app shows, `ScopedModelView.page_size`), or the
+  figures' counts;
 - sqlite: the same rows in an indexed table of an SQLite file, read by Python's sqlite3.
 
 Used by scripts/benchmark.py (`--audit`, `--cases`, `--records`, `--scale`).
@@ -23,7 +26,7 @@ from admin_app.documents.constants import CASE_CLASSES, CASE_STEPS
 ACTIONS = ("view", "view", "view", "update", "create", "export", "download", "login")
 STEPS = tuple(k for k, _ in CASE_STEPS)
 CLASSES = tuple(k for k, _ in CASE_CLASSES)
-PAGE = 20
+PAGE = 50  # rows of a list page: the app's ScopedModelView.page_size (checked in load())
 KIND = None  # set by load(): the first publicity kind
 
 
@@ -36,6 +39,10 @@ def load(db, places, n_audit, n_cases, n_records, seed, batch=5000):
     return the rows for the SQLite baseline."""
     global KIND
     from admin_app.documents.constants import PUBLICITY_KINDS
+    from admin_app.views.base import ScopedModelView
+
+    if ScopedModelView.page_size != PAGE:
+        raise SystemExit("bench_records.PAGE must be the app's page size (the floor reads a page)")
 
     KIND = PUBLICITY_KINDS[0][0]
     rnd = random.Random(seed + 13)  # noqa: S311 - synthetic data
@@ -209,12 +216,20 @@ class SqliteBaseline:
         return run
 
 
-def floor_page(db, coll, filt, sort, skip=0):
-    """The raw reads of a list page: its count and its page of documents."""
+def floor_page(db, coll, filt, sort, skip=0, user_id=None, count=True):
+    """The raw reads of a list page: the signed-in user, its count (`count`), its page of
+    documents and, for the forms (附件5/6/7), the cases their rows link to (one `_id $in`
+    read, as services/cases: prefetch_references does)."""
 
     def run():
-        n = db[coll].count_documents(filt)
-        return n, list(db[coll].find(filt).sort(sort).skip(skip).limit(PAGE))
+        user = db["users"].find_one({"_id": user_id}) if user_id is not None else None
+        n = db[coll].count_documents(filt) if count else None
+        rows = list(db[coll].find(filt).sort(sort).skip(skip).limit(PAGE))
+        ids = [ObjectId(r["case"]) for r in rows if ObjectId.is_valid(r.get("case") or "")]
+        linked = (
+            list(db["cases"].find({"_id": {"$in": ids}}, {"number": 1, "step": 1})) if ids else []
+        )
+        return user, n, rows, linked
 
     return run
 
