@@ -28,9 +28,10 @@ Cost. What the visit books and the histories say is read per township (its roste
 `_id $in` read of the books and one of the histories of its archives) and kept
 (`AppraisalFigures`) as dates and counts that do not depend on the day (a planned
 visit's due date, a to-do's date), so today's figures are counted from what is kept and
-a new day needs no new reading; it is read again only when the township's roster changed
-(every write of an archive, a visit, a review or an assessment changes it), by the first
-reader or by the keeper thread (services/figures/summaries.py). What changes without the
+a new day needs no new reading; it is read again only when the township's roster or its
+工作考核 ledger changed (`_token`: every write of an archive, a visit, a review or an
+assessment changes one of them), by the first reader or by the keeper thread
+(services/figures/summaries.py). What changes without the
 roster (cases, spot checks, log-ins) is read live for the page's whole place: three
 indexed queries bounded by the period.
 """
@@ -415,11 +416,17 @@ def _figures(s: dict, reports: list, checks: list, last, today: date) -> dict:
     return out
 
 
+def _token(township: str) -> str:
+    """What the kept figures of a township follow: its roster's token and its 工作考核
+    ledger's (a history entry changes the ledger alone)."""
+    return f"{roster.tokens([township])[township]}:{ledger.token(township)}"
+
+
 def kept(township: str, p: dict) -> dict:
     """{"villages": {village: kept figures}, "activity": {user: ISO time}} of a township,
-    read again when its roster changed since they were kept."""
+    read again when its roster or its ledger changed since they were kept."""
     key = f"{township}|{p['year']}|{p['kind']}"
-    token = roster.tokens([township])[township]
+    token = _token(township)
     doc = AppraisalFigures._get_collection().find_one({"_id": key})
     if doc and doc.get("token") == token and doc.get("form") == FORM and doc.get("figures"):
         return json.loads(doc["figures"])
@@ -528,7 +535,7 @@ def refresh(townships) -> int:
         for p in (periods.period(kind, year), periods.period("year", year)):
             key = f"{township}|{p['year']}|{p['kind']}"
             doc = AppraisalFigures._get_collection().find_one({"_id": key}, {"token": 1, "form": 1})
-            current = roster.tokens([township])[township]
+            current = _token(township)
             if doc is None or doc.get("token") != current or doc.get("form") != FORM:
                 kept(township, p)
                 read += 1

@@ -21,7 +21,6 @@ from uuid import uuid4
 from ...core import clock
 from ...documents import ChildHistory, VisitBook
 from ...documents.appraisal import WorkLedger
-from ..children import roster
 
 FORM = 2  # the shape of an entry: a ledger of another shape is built again
 EVER = date(9999, 12, 31)
@@ -90,7 +89,12 @@ def note(child) -> None:
         {"$set": {f"children.{cid}": _entry(book, history, horizon()), "token": uuid4().hex}},
         upsert=True,
     )
-    roster.touch([child.township])  # the kept figures follow the roster's token
+    # 工作考核's kept figures follow this ledger's token beside the roster's (token()): the
+    # roster's token is left alone, so no worker drops its decoded roster or its township
+    # figures for a change of this ledger alone. The keeper is woken to count it again.
+    from ..figures import summaries
+
+    summaries.changed([child.township])
 
 
 def note_many(children) -> None:
@@ -105,6 +109,12 @@ def note_many(children) -> None:
         fields[f"children.{cid}"] = _entry(books.get(cid), hist.get(cid), since)
     for township, fields in by_township.items():
         WorkLedger._get_collection().update_one({"_id": township}, {"$set": fields}, upsert=True)
+
+
+def token(township: str) -> str:
+    """The ledger's change token (new at every write of it; "" before its first)."""
+    doc = WorkLedger._get_collection().find_one({"_id": township}, {"token": 1})
+    return (doc or {}).get("token") or ""
 
 
 def forget(child_id, township: str) -> None:
@@ -124,7 +134,9 @@ def build(township: str, ids: list[str]) -> dict:
     hist = ChildHistory._get_collection().find({"_id": {"$in": ids}}, {"entries": 1})
     hist = {h["_id"]: h for h in hist}
     fields = {f"children.{cid}": _entry(books.get(cid), hist.get(cid), since) for cid in ids}
-    fields.update({"form": FORM, "since": since.isoformat(), "token": uuid4().hex})
+    # No new token: a build derives the ledger from what is already there (its token moves
+    # only with a change of the records: note, note_many, forget).
+    fields.update({"form": FORM, "since": since.isoformat()})
     coll = WorkLedger._get_collection()
     coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
     return coll.find_one({"_id": township})
