@@ -6,7 +6,7 @@ list them for each role; and, for each page, the two baselines of the same run:
   server: the signed-in user (every request reads it by `_id`), the count (where the page
   shows one: the province's and the cities' audit log pages by 上一页/下一页 without it)
   and the page's rows (as many as the app shows, `ScopedModelView.page_size`), or the
-  figures' counts;
+  landing page's case figures, its own counts replayed (benchmark.py: replayed);
 - sqlite: the same rows in an indexed table of an SQLite file, read by Python's sqlite3.
 
 Used by scripts/benchmark.py (`--audit`, `--cases`, `--records`, `--scale`).
@@ -230,13 +230,5 @@ def floor_page(db, coll, filt, sort, skip=0, user_id=None, count=True):
             list(db["cases"].find({"_id": {"$in": ids}}, {"number": 1, "step": 1})) if ids else []
         )
         return user, n, rows, linked
-
-    return run
-
-
-def floor_case_figures(db, filt):
-    def run():
-        c = db["cases"]
-        return [c.count_documents({**filt, "step": s}) for s in STEPS] + [c.count_documents(filt)]
 
     return run

@@ -742,18 +742,21 @@ class _Commands(monitoring.CommandListener):
     """The database commands sent while `on` (registered before any client is made)."""
 
     def __init__(self):
-        self.on, self.started_at, self.out, self.bodies = False, {}, [], []
+        self.on, self.started_at, self.out, self.bodies, self.cursors = False, {}, [], [], {}
         self.thread = None  # only this thread's commands (not the figures keeper's)
 
     def started(self, event):
         if self.on and threading.get_ident() == self.thread:
-            self.bodies.append((event.database_name, dict(event.command)))
+            self.bodies.append((event.database_name, dict(event.command), event.request_id))
             body = event.command
             what = {k: body[k] for k in ("filter", "pipeline") if k in body}
             target = f"{body.get(event.command_name)} {str(what)[:110]}"
             self.started_at[event.request_id] = (event.command_name, target)
 
     def succeeded(self, event):
+        cursor = (event.reply or {}).get("cursor") if self.on else None
+        if isinstance(cursor, dict) and cursor.get("id"):
+            self.cursors[event.request_id] = cursor["id"]
         if event.request_id in self.started_at:
             name, target = self.started_at.pop(event.request_id)
             self.out.append((name, target, event.duration_micros / 1000))
@@ -769,7 +772,8 @@ monitoring.register(COMMANDS)
 def commands_of(fn) -> list[tuple[str, str, float]]:
     """The database commands `fn` sends, after a warm-up call: (command, target, ms)."""
     fn()
-    COMMANDS.out, COMMANDS.bodies, COMMANDS.thread = [], [], threading.get_ident()
+    COMMANDS.out, COMMANDS.bodies, COMMANDS.cursors = [], [], {}
+    COMMANDS.thread = threading.get_ident()
     COMMANDS.on = True
     try:
         fn()
@@ -779,28 +783,42 @@ def commands_of(fn) -> list[tuple[str, str, float]]:
 
 
 SESSION_KEYS = ("lsid", "$db", "$clusterTime", "$readPreference", "txnNumber")
-READS = ("find", "aggregate", "count", "distinct")
+READS = ("find", "aggregate", "count", "distinct", "getMore", "killCursors")
 
 
 def replayed(client, fn):
     """A floor for a page that sends many small reads (a landing page's indexed counts):
     the very read commands `fn` sends on a warm request, recorded once and sent again raw
-    by pymongo (each cursor in one batch)."""
+    by pymongo, cursor by cursor as the app read them (the same first batches, the same
+    getMores, on the replay's own cursors)."""
     commands_of(fn)
     sent = []
-    for database, body in COMMANDS.bodies:
+    for database, body, request_id in COMMANDS.bodies:
         name = next(iter(body))
         if name not in READS:
-            continue  # getMore (the replay reads in one batch), writes, sessions
+            continue  # writes, sessions
         body = {k: v for k, v in body.items() if k not in SESSION_KEYS}
-        if name == "find":
-            body["batchSize"] = 10**7
-        elif name == "aggregate":
-            body["cursor"] = {"batchSize": 10**7}
-        sent.append((database, body))
+        sent.append((database, body, COMMANDS.cursors.get(request_id)))
 
     def run():
-        return [client[database].command(body) for database, body in sent]
+        ids, out = {}, []  # the app's cursor id -> the replay's
+        for database, body, opened in sent:
+            body = dict(body)
+            name = next(iter(body))
+            if name == "getMore":
+                if body["getMore"] not in ids:
+                    continue
+                body["getMore"] = ids[body["getMore"]]
+            elif name == "killCursors":
+                body["cursors"] = [ids[c] for c in body["cursors"] if c in ids]
+                if not body["cursors"]:
+                    continue
+            reply = client[database].command(body)
+            cursor = reply.get("cursor") or {}
+            if opened and cursor.get("id"):
+                ids[opened] = cursor["id"]
+            out.append(reply)
+        return out
 
     run.commands = len(sent)
     return run
@@ -895,7 +913,7 @@ def record_cases(app, db, users, page, base) -> list:
                 "landing page case figures",
                 role,
                 figures,
-                bench_records.floor_case_figures(db, scope),
+                replayed(db.client, figures),  # its counts: by step, class and month
                 base.case_figures(level[role], key),
             )
         )
