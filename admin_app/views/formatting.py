@@ -49,20 +49,15 @@ SYSTEM_ACTORS = {"seed": "系统初始化", "cli": "系统（命令行）", "sys
 
 def person_name(username: str | None) -> str:
     """The name of the person behind a user name (马晓燕), as people are named on screens;
-    read once per request."""
+    read once per request (a list reads its page's people at once: prefetch_person_names)."""
     from flask import g
-
-    from ..documents import User
 
     if not username:
         return ""
     if username in SYSTEM_ACTORS:
         return SYSTEM_ACTORS[username]
-    names = g.setdefault("_person_names", {})
-    if username not in names:
-        user = User.objects(username=username).only("display_name").order_by().first()
-        names[username] = user.display_name if user and user.display_name else username
-    return names[username]
+    prefetch_person_names([username])
+    return g._person_names[username]
 
 
 def prefetch_person_names(usernames) -> None:

@@ -120,8 +120,8 @@ def _usable(doc: dict, today: date) -> dict | None:
 # itself; a province's page then reads 259 small documents instead of 259 large ones.
 _decoded: dict[str, tuple[str, int, dict]] = {}
 _HEAD = {"stamp": 1, "computed": 1, "token": 1}
-# Each township's figures as of a day, from those stored figures: ((token, computed, day),
-# figures). Counting the dated to-dos into today's windows cost a province's landing page
+# Each township's figures as of a day, from those stored figures: ((token, stamp, day),
+# figures), used while the stored figures are of that stamp (computed = stamp). Counting the dated to-dos into today's windows cost a province's landing page
 # 259 townships × every kept date (about 20 ms, scripts/benchmark.py) on every request;
 # the same stored figures on the same day give the same counts. Read only.
 _on_day: dict[str, tuple[tuple, dict]] = {}
