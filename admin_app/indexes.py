@@ -86,6 +86,7 @@ SCREEN_INDEXES = (
 OWNER_INDEXES = (
     ("attachments", [("child", 1)], "档案详情：照片和扫描件"),
     ("attachments", [("record", 1)], "工作记录详情：照片"),
+    ("work_ledger_entries", [("township", 1)], "工作考核：一个乡镇各档案的台账条目"),
     # (the unique index on username is the document's own; this one adds the name)
     ("users", [("username", 1), ("display_name", 1)], "列表中的操作人、创建人：用户名 → 姓名"),
 )

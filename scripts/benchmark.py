@@ -1157,7 +1157,9 @@ def main() -> int:
                 for t in ts:
                     doc = coll_roster.find_one({"_id": t}, {"rows": 1}) or {}
                     if not first:
+                        db["work_ledgers"].find_one({"_id": t}, {"form": 1})
                         db["work_ledgers"].find_one({"_id": t})
+                        list(db["work_ledger_entries"].find({"township": t}, {"entry": 1}))
                         continue
                     ids = list(doc.get("rows", {}))
                     list(db["visit_books"].find({"_id": {"$in": ids}}, {"plan": 1, "visits": 1}))
@@ -1175,6 +1177,7 @@ def main() -> int:
                 db["appraisal_figures"].delete_many({"_id": {"$regex": f"^({'|'.join(ts)})"}})
                 if first:
                     db["work_ledgers"].delete_many({"_id": {"$in": list(ts)}})
+                    db["work_ledger_entries"].delete_many({"township": {"$in": list(ts)}})
                 return shown()
 
             return run

@@ -321,15 +321,17 @@ PERIOD_FIGURES = ("planned", "on_time", "late", "missed", "visits", "created", "
 def test_the_ledger_and_the_books_say_the_same(app, half_year, time_travel):
     """A period before the ledger's horizon is read from the visit books and histories;
     a township whose ledger is lost is built again from them; both agree with the ledger."""
-    from admin_app.documents.appraisal import AppraisalFigures, WorkLedger
+    from admin_app.documents.appraisal import AppraisalFigures, WorkLedger, WorkLedgerEntry
     from admin_app.services.appraisal import ledger
 
     with app.test_request_context():
         from_ledger = figures()
         WorkLedger.objects(pk=ZHANGZHENG).delete()
+        WorkLedgerEntry.objects(township=ZHANGZHENG).delete()
         AppraisalFigures.objects.delete()
         assert figures() == from_ledger  # built again on the first read
         assert WorkLedger.objects.get(pk=ZHANGZHENG).form == ledger.FORM
+        assert WorkLedgerEntry.objects(township=ZHANGZHENG).count() == 3  # 甲, 乙, 丙
         at(time_travel, "2029-03-01 10:00")  # 2027 is now before the horizon (1 January 2028)
         assert ledger.horizon() > date(2027, 7, 1)
         AppraisalFigures.objects.delete()
@@ -338,6 +340,52 @@ def test_the_ledger_and_the_books_say_the_same(app, half_year, time_travel):
             k: from_ledger[k] for k in PERIOD_FIGURES
         }
         assert (from_books["review_days_avg"], from_books["returned"]) == (3.0, 1)
+
+
+def test_a_ledger_of_the_earlier_form_is_built_again_as_entries(app, half_year):
+    """Form 2 kept a township's whole ledger in one document, rewritten at every visit; a
+    database of that release is read into one entry per archive at its first read."""
+    from admin_app.documents.appraisal import AppraisalFigures, WorkLedger, WorkLedgerEntry
+
+    with app.test_request_context():
+        expected = figures()
+        WorkLedgerEntry.objects(township=ZHANGZHENG).delete()
+        AppraisalFigures.objects.delete()
+        WorkLedger._get_collection().replace_one(
+            {"_id": ZHANGZHENG},
+            {"form": 2, "since": "2026-01-01", "token": "t", "children": {"x": "{}"}},
+        )
+        assert figures() == expected
+        head = WorkLedger._get_collection().find_one({"_id": ZHANGZHENG})
+        assert "children" not in head and head["token"] == "t"
+        assert WorkLedgerEntry.objects(township=ZHANGZHENG).count() == 3
+
+
+def test_a_visit_writes_its_own_entry_and_a_moved_archive_takes_it_along(app, half_year):
+    from admin_app.documents.appraisal import WorkLedgerEntry
+    from admin_app.services.appraisal import ledger
+    from admin_app.services.children import archive
+
+    a, station = half_year["a"], half_year["station"]
+    with app.test_request_context():
+        figures()  # the ledger built
+        others = {e.id: e.entry for e in WorkLedgerEntry.objects(id__ne=str(a.pk))}
+        token = ledger.token(ZHANGZHENG)
+        before = figures()["visits"]
+        visit(a, clock.today() - timedelta(days=1), half_year["director"])
+        assert figures()["visits"] == before + 1
+        assert ledger.token(ZHANGZHENG) != token
+        assert {e.id: e.entry for e in WorkLedgerEntry.objects(id__ne=str(a.pk))} == others
+        tongxi_before = appraisal.township_figures("640104200000", periods.period("H2", 2027))
+        archive.transfer(a.reload(), TONGXI, station, "随父母迁居")
+        entry = WorkLedgerEntry.objects.get(id=str(a.pk))
+        assert entry.township == "640104200000"
+        assert str(a.pk) not in ledger.township(ZHANGZHENG, [])["children"]
+        assert figures()["visits"] == before + 1 - 4  # 甲's four visits went with it
+        moved = appraisal.township_figures("640104200000", periods.period("H2", 2027))
+        assert moved["villages"][TONGXI]["visits"] == (
+            tongxi_before["villages"][TONGXI]["visits"] + 4
+        )
 
 
 def test_rebuilding_the_rosters_keeps_the_figures(app, half_year):

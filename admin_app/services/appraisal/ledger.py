@@ -1,7 +1,8 @@
-"""What 工作考核 needs of each archive's visit book and history, kept packed per township
-(`WorkLedger`: one document per township, like the roster), so a township's figures read
-one document instead of every book and history of its archives (2.3 s for 2,258 archives
-at five years of data, 2026-12-05, docs/benchmarks.md).
+"""What 工作考核 needs of each archive's visit book and history, kept packed per archive
+(`WorkLedgerEntry`, filed under its township; `WorkLedger` is the township's head: its
+token and form), so a township's figures read its entries by one indexed query instead
+of every book and history of its archives (2.3 s for 2,258 archives at five years of
+data, 2026-12-05, docs/benchmarks.md), and a visit writes one small entry.
 
 An archive's entry holds, from 1 January of the year before it was written (`HORIZON`):
 its planned visits (due, on time / late / open, the visit's date, days late), its visits'
@@ -18,11 +19,16 @@ import json
 from datetime import date
 from uuid import uuid4
 
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError
+
 from ...core import clock
 from ...documents import ChildHistory, VisitBook
-from ...documents.appraisal import WorkLedger
+from ...documents.appraisal import WorkLedger, WorkLedgerEntry
 
-FORM = 2  # the shape of an entry: a ledger of another shape is built again
+# The shape of an entry and where it is kept: a ledger of another form is built again (2:
+# one document per township holding every entry; 3: one `WorkLedgerEntry` per archive).
+FORM = 3
 EVER = date(9999, 12, 31)
 
 
@@ -79,16 +85,31 @@ def unpack(entry: str) -> dict:
     }
 
 
+def _entries():
+    return WorkLedgerEntry._get_collection()
+
+
+def _heads():
+    return WorkLedger._get_collection()
+
+
+def _renew(townships) -> None:
+    """A new change token for each township whose entries changed."""
+    for township in townships:
+        _heads().update_one({"_id": township}, {"$set": {"token": uuid4().hex}}, upsert=True)
+
+
 def note(child) -> None:
-    """Write the archive's entry again (after its history changed)."""
+    """Write the archive's entry again (after its history changed): its own small document
+    and its township's token, never the township's whole ledger."""
     cid = str(child.pk)
     book = VisitBook._get_collection().find_one({"_id": cid}, {"plan": 1, "visits": 1})
     history = ChildHistory._get_collection().find_one({"_id": cid}, {"entries": 1})
-    WorkLedger._get_collection().update_one(
-        {"_id": child.township},
-        {"$set": {f"children.{cid}": _entry(book, history, horizon()), "token": uuid4().hex}},
-        upsert=True,
+    entry = _entry(book, history, horizon())
+    _entries().update_one(
+        {"_id": cid}, {"$set": {"township": child.township, "entry": entry}}, upsert=True
     )
+    _renew([child.township])
     # 工作考核's kept figures follow this ledger's token beside the roster's (token()): the
     # roster's token is left alone, so no worker drops its decoded roster or its township
     # figures for a change of this ledger alone. The keeper is woken to count it again.
@@ -98,61 +119,98 @@ def note(child) -> None:
 
 
 def note_many(children) -> None:
-    """The entries of a block of new archives (an import): one write per township."""
+    """The entries of a block of new archives (an import): one write of them all, and one
+    new token per township."""
     ids = [str(c.pk) for c in children]
+    if not ids:
+        return
     books = {b["_id"]: b for b in VisitBook._get_collection().find({"_id": {"$in": ids}})}
     hist = {h["_id"]: h for h in ChildHistory._get_collection().find({"_id": {"$in": ids}})}
-    by_township: dict[str, dict] = {}
     since = horizon()
-    for child, cid in zip(children, ids, strict=True):
-        fields = by_township.setdefault(child.township, {"token": uuid4().hex})
-        fields[f"children.{cid}"] = _entry(books.get(cid), hist.get(cid), since)
-    for township, fields in by_township.items():
-        WorkLedger._get_collection().update_one({"_id": township}, {"$set": fields}, upsert=True)
+    _entries().bulk_write(
+        [
+            UpdateOne(
+                {"_id": cid},
+                {
+                    "$set": {
+                        "township": child.township,
+                        "entry": _entry(books.get(cid), hist.get(cid), since),
+                    }
+                },
+                upsert=True,
+            )
+            for child, cid in zip(children, ids, strict=True)
+        ],
+        ordered=False,
+    )
+    _renew(sorted({c.township for c in children}))
 
 
 def token(township: str) -> str:
     """The ledger's change token (new at every write of it; "" before its first)."""
-    doc = WorkLedger._get_collection().find_one({"_id": township}, {"token": 1})
+    doc = _heads().find_one({"_id": township}, {"token": 1})
     return (doc or {}).get("token") or ""
 
 
 def forget(child_id, township: str) -> None:
-    WorkLedger._get_collection().update_one(
-        {"_id": township},
-        {"$unset": {f"children.{child_id}": ""}, "$set": {"token": uuid4().hex}},
-    )
+    """The archive's entry leaves the township (removed, or moved: an entry already
+    written under its new township is kept)."""
+    _entries().delete_one({"_id": str(child_id), "township": township})
+    _renew([township])
 
 
 def build(township: str, ids: list[str]) -> dict:
     """The township's ledger from the books and histories of its archives (its first read;
-    `flask rebuild-rosters`). A change written meanwhile is kept: entries are `$set` one
-    by one, never the document replaced."""
+    `flask rebuild-rosters`). An entry already written (by `note` since) is kept: a build
+    only adds the missing ones."""
     since = horizon()
     books = VisitBook._get_collection().find({"_id": {"$in": ids}}, {"plan": 1, "visits": 1})
     books = {b["_id"]: b for b in books}
     hist = ChildHistory._get_collection().find({"_id": {"$in": ids}}, {"entries": 1})
     hist = {h["_id"]: h for h in hist}
-    fields = {f"children.{cid}": _entry(books.get(cid), hist.get(cid), since) for cid in ids}
+    have = {e["_id"] for e in _entries().find({"township": township}, {"_id": 1})}
+    new = [
+        {"_id": cid, "township": township, "entry": _entry(books.get(cid), hist.get(cid), since)}
+        for cid in ids
+        if cid not in have
+    ]
+    if new:
+        try:
+            _entries().insert_many(new, ordered=False)
+        except BulkWriteError as e:  # written meanwhile by note(): that one is newer
+            if any(err.get("code") != 11000 for err in e.details.get("writeErrors", [])):
+                raise
     # No new token: a build derives the ledger from what is already there (its token moves
-    # only with a change of the records: note, note_many, forget).
-    fields.update({"form": FORM, "since": since.isoformat()})
-    coll = WorkLedger._get_collection()
-    coll.update_one({"_id": township}, {"$set": fields}, upsert=True)
-    return coll.find_one({"_id": township})
+    # only with a change of the records: note, note_many, forget). The head's `children`
+    # is the whole ledger of form 2, kept in one document.
+    _heads().update_one(
+        {"_id": township},
+        {"$set": {"form": FORM, "since": since.isoformat()}, "$unset": {"children": ""}},
+        upsert=True,
+    )
+    return _read(township)
+
+
+def _read(township: str) -> dict:
+    head = _heads().find_one({"_id": township}) or {}
+    rows = _entries().find({"township": township}, {"entry": 1})
+    return {**head, "children": {r["_id"]: r["entry"] for r in rows}}
 
 
 def township(township_key: str, ids: list[str]) -> dict:
-    """The township's ledger document ({children: {id: entry}, token, since}), built on
-    its first read."""
-    doc = WorkLedger._get_collection().find_one({"_id": township_key})
-    if doc is None or doc.get("form") != FORM:
-        doc = build(township_key, ids)
-    return doc
+    """The township's ledger ({children: {id: entry}, token, since}), built on its first
+    read."""
+    head = _heads().find_one({"_id": township_key}, {"form": 1}) or {}
+    if head.get("form") not in (None, FORM):  # entries of another shape
+        _entries().delete_many({"township": township_key})
+    if head.get("form") != FORM:
+        return build(township_key, ids)
+    return _read(township_key)
 
 
 def rebuild(township: str, ids: list[str]) -> None:
     """The township's ledger made again from scratch (`flask rebuild-rosters`)."""
-    WorkLedger._get_collection().delete_one({"_id": township})
+    _entries().delete_many({"township": township})
+    _heads().delete_one({"_id": township})
     if ids:
         build(township, ids)
